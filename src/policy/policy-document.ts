@@ -26,8 +26,9 @@ export class PolicyDocument {
     for (const error of this.#doc.errors) {
       const offset = error.pos[0];
       const { line } = this.#lines.linePos(offset);
+      const key = text.slice(error.pos[0], error.pos[1]).trim();
       const message = error.code === 'DUPLICATE_KEY'
-        ? `duplicate name: ${firstLine(error.message)}`
+        ? `duplicate name '${key}'`
         : `invalid YAML: ${firstLine(error.message)}`;
       this.issues.push({ code: 'yaml', path: `${file}:${line}`, message });
     }

@@ -1,0 +1,109 @@
+/**
+ * Versioned migrations of the SQLite store. Each runs once, in order, in a
+ * transaction; running them again is a no-op.
+ */
+export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE labels (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  purposes TEXT NOT NULL,
+  categories TEXT NOT NULL,
+  source TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  flags TEXT NOT NULL
+);
+CREATE TABLE records (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  dataset TEXT NOT NULL,
+  subject TEXT,
+  multi INTEGER NOT NULL DEFAULT 0,
+  subjects TEXT,
+  label_id INTEGER NOT NULL REFERENCES labels(id),
+  collected_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  dedupe_key TEXT,
+  data TEXT NOT NULL
+);
+CREATE INDEX records_by_dataset ON records (owner, dataset, id);
+CREATE INDEX records_by_subject ON records (owner, subject);
+CREATE UNIQUE INDEX records_dedupe ON records (owner, dataset, dedupe_key)
+  WHERE dedupe_key IS NOT NULL;
+CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE record_subjects (
+  owner TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  PRIMARY KEY (owner, subject, record_id)
+);
+CREATE INDEX record_subjects_by_record ON record_subjects (owner, record_id);
+CREATE TABLE consent_state (
+  owner TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  status TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  evidence TEXT,
+  PRIMARY KEY (owner, subject, purpose)
+);
+CREATE TABLE consent_events (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  status TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  evidence TEXT
+);
+CREATE INDEX consent_events_by_subject ON consent_events (owner, subject);
+CREATE TABLE flows (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  processor TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  inputs TEXT NOT NULL,
+  output TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  output_purposes TEXT NOT NULL,
+  reclassification TEXT,
+  rows INTEGER NOT NULL DEFAULT 0,
+  at INTEGER NOT NULL
+);
+CREATE INDEX flows_by_output ON flows (owner, output);
+CREATE TABLE lineage_edges (
+  owner TEXT NOT NULL,
+  input_id INTEGER NOT NULL,
+  output_id INTEGER NOT NULL,
+  flow_id INTEGER NOT NULL,
+  PRIMARY KEY (owner, input_id, output_id)
+);
+CREATE INDEX lineage_by_output ON lineage_edges (owner, output_id);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  destination TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  delivered_at INTEGER
+);
+CREATE INDEX outbox_pending ON outbox (delivered_at, id);
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  owner TEXT,
+  data TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+`,
+  },
+];
