@@ -23,7 +23,8 @@ g3 = _, _
 e = some(where (p.eft == allow))
 
 [matchers]
-m = r.sub == p.sub && g(r.act, p.act) && g(r.act, r.obj.label) && (!g3(r.act, "consent") || g2(r.obj.subject, r.act))
+m = r.sub == p.sub && g(r.act, p.act) && g(r.act, r.obj.label) \\
+  && (!g3(r.act, "consent") || g2(r.obj.subject, r.act))
 `;
 
 export function labelRole(id: number): string {

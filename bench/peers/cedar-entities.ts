@@ -11,7 +11,7 @@ export interface CedarEntityStore {
   processor(name: string): EntityJson;
   label(id: number): EntityJson;
   subject(id: string): EntityJson;
-  /** The purpose and every purpose above it. */
+  /** The purpose and every purpose above it; an undeclared one alone. */
   purposeChain(name: string): readonly EntityJson[];
 }
 
@@ -34,7 +34,7 @@ export function createCedarEntityStore(scenario: Scenario): CedarEntityStore {
     subject: (id) => cached(subjects, id, () =>
       entity('Subject', id, { consents: [] })),
     purposeChain: (name) => cached(chains, name, () =>
-      [purposeEntity(name, false)]),
+      [entity('Purpose', name, { requiresConsent: false })]),
   };
 }
 
