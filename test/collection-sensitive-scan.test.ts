@@ -297,6 +297,7 @@ test('bad policy terms fail when the scanner is built', () => {
   const bad = [
     new Map([['Health Data', ['x']]]),
     new Map([['health', ['  ']]]),
+    new Map([['health', ['-']]]),
   ];
   for (const extraTerms of bad) {
     assert.throws(

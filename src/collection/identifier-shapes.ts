@@ -11,6 +11,7 @@ export type IdentifierKind = 'an email' | 'a phone number';
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/u;
 const PHONE = /(?<![\w.+-])\+?\(?\d[\d\s().-]{6,}\d(?![\w:])/g;
 const DIGIT_GROUP = /\d+/g;
+const PHONE_HINT = /phone|mobile|tel|msisdn|cell/i;
 const PHONE_KEY = /(?:^|[^a-z])(?:phone|mobile|tel|telephone|msisdn|cell)(?:$|[^a-z])/i;
 const CAMEL = /([a-z])([A-Z])/g;
 const PHONE_LIKE = /^[\d\s().+-]+$/;
@@ -28,7 +29,7 @@ export function identifierKindOf(text: string): IdentifierKind | null {
 
 /** True when a key's name says its value is a phone (`customer_phone`). */
 export function isPhoneKey(key: string): boolean {
-  return PHONE_KEY.test(key.replace(CAMEL, '$1_$2'));
+  return PHONE_HINT.test(key) && PHONE_KEY.test(key.replace(CAMEL, '$1_$2'));
 }
 
 /**

@@ -5,11 +5,13 @@
  * `user_data`. A finding names the category and the place, never the value
  * or the term that was found.
  */
-import { PurposeGuardError } from '../errors.js';
 import type { Issue } from '../errors.js';
 import { identifierKindOf, isPhoneKey, isPhoneValue } from './identifier-shapes.js';
 import { isShowableKey } from './key-path.js';
-import { BUILTIN_TERMS, SPECIAL_CATEGORIES, categoryName } from './special-terms.js';
+import { decodeIfEncoded, parseUrl, splitWords } from './scan-text.js';
+import { categoryName } from './special-terms.js';
+import { categoryIndexOf, compileTermPattern } from './term-pattern.js';
+import type { TermPattern } from './term-pattern.js';
 
 export interface SensitiveScannerOptions {
   /** Terms to add, by special category; a new category name adds one. */
@@ -31,9 +33,12 @@ export interface SensitiveScanner {
 /** How deep `custom_data` may nest before it is refused unscanned. */
 export const MAX_CUSTOM_DATA_DEPTH = 32;
 
+const NAME_CACHE_SIZE = 4096;
+
 /**
  * Compiles the term lists once into a single pattern with one group per
- * category; scanning an event then costs one match per string.
+ * category; scanning an event then costs one match per string. Bad policy
+ * terms fail here, with an `invalid_policy` error.
  *
  * @example
  * const scanner = createSensitiveScanner({
@@ -44,7 +49,7 @@ export const MAX_CUSTOM_DATA_DEPTH = 32;
 export function createSensitiveScanner(
   options: SensitiveScannerOptions = {},
 ): SensitiveScanner {
-  return new Scanner(mergeTerms(options.extraTerms ?? new Map()));
+  return new Scanner(compileTermPattern(options.extraTerms ?? new Map()));
 }
 
 interface Finding {
@@ -67,14 +72,15 @@ class Scanner implements SensitiveScanner {
   readonly #pattern: RegExp;
   readonly #categories: readonly string[];
   readonly #findings: readonly Finding[];
+  readonly #cleanNames = new Set<string>();
 
-  constructor(terms: ReadonlyMap<string, readonly string[]>) {
-    this.#categories = [...terms.keys()];
-    this.#findings = this.#categories.map((category) => ({
+  constructor({ pattern, categories }: TermPattern) {
+    this.#pattern = pattern;
+    this.#categories = categories;
+    this.#findings = categories.map((category) => ({
       code: 'sensitive_data',
       what: `special category (${categoryName(category)})`,
     }));
-    this.#pattern = compilePattern([...terms.values()]);
   }
 
   scanEvent(event: Readonly<Record<string, unknown>>, path: string): Issue | null {
@@ -107,7 +113,7 @@ class Scanner implements SensitiveScanner {
     const raw = event['event_source_url'];
     if (typeof raw !== 'string') return null;
     const path = `${base}.event_source_url`;
-    const url = URL.canParse(raw) ? new URL(raw) : null;
+    const url = parseUrl(raw);
     if (url === null) {
       const found = this.#inValue(raw);
       return found && issue(found, path, 'in event_source_url');
@@ -201,10 +207,21 @@ class Scanner implements SensitiveScanner {
     return null;
   }
 
-  /** Names (event names, keys) may be camelCase: `hivStatus`. */
+  /**
+   * Names (event names, keys) repeat from event to event, so clean ones
+   * are remembered; a name that could be personal data is not.
+   */
   #inName(text: string): Finding | null {
+    if (this.#cleanNames.has(text)) return null;
     const decoded = decodeIfEncoded(text);
-    return this.#specialIn(splitWords(decoded)) ?? identifierIn(decoded);
+    const found = this.#specialIn(splitWords(decoded)) ?? identifierIn(decoded);
+    if (found === null && isShowableKey(text)) this.#rememberClean(text);
+    return found;
+  }
+
+  #rememberClean(name: string): void {
+    if (this.#cleanNames.size >= NAME_CACHE_SIZE) this.#cleanNames.clear();
+    this.#cleanNames.add(name);
   }
 
   #inValue(text: string): Finding | null {
@@ -220,11 +237,7 @@ class Scanner implements SensitiveScanner {
 
   #groupOf(text: string): number | null {
     const match = this.#pattern.exec(text);
-    if (match === null) return null;
-    for (let i = 1; i < match.length; i++) {
-      if (match[i] !== undefined) return i - 1;
-    }
-    return null;
+    return match === null ? null : categoryIndexOf(match);
   }
 }
 
@@ -265,90 +278,4 @@ function trailPath(trail: Trail): string {
     else out += out === '' ? segment : `.${segment}`;
   }
   return out;
-}
-
-const ENCODED = /%[0-9a-f]{2}/i;
-const ENCODED_RUN = /(?:%[0-9a-f]{2})+/gi;
-const MAX_DECODE_ROUNDS = 3;
-
-/** Undoes URL encoding, twice-encoded too; malformed runs are kept. */
-function decodeIfEncoded(text: string): string {
-  let out = text;
-  for (let round = 0; round < MAX_DECODE_ROUNDS && ENCODED.test(out); round++) {
-    out = out.replace(ENCODED_RUN, decodeRun);
-  }
-  return out;
-}
-
-function decodeRun(run: string): string {
-  try {
-    return decodeURIComponent(run);
-  } catch {
-    return run;
-  }
-}
-
-const CAMEL = /(\p{Ll})(\p{Lu})/gu;
-
-function splitWords(text: string): string {
-  return text.replace(CAMEL, '$1 $2');
-}
-
-const CATEGORY_NAME = /^[a-z][a-z0-9_]*$/;
-
-function mergeTerms(
-  extra: ReadonlyMap<string, readonly string[]>,
-): Map<string, readonly string[]> {
-  const out = new Map<string, readonly string[]>();
-  for (const category of SPECIAL_CATEGORIES) out.set(category, BUILTIN_TERMS[category]);
-  for (const [category, terms] of extra) {
-    if (!CATEGORY_NAME.test(category)) {
-      throw new PurposeGuardError(
-        'invalid_policy',
-        `special terms: '${category}' is not a category name`,
-      );
-    }
-    out.set(category, [...(out.get(category) ?? []), ...checkedTerms(category, terms)]);
-  }
-  return out;
-}
-
-function checkedTerms(category: string, terms: readonly string[]): string[] {
-  return terms.map((term) => {
-    if (typeof term !== 'string' || term.trim() === '') {
-      throw new PurposeGuardError(
-        'invalid_policy',
-        `special terms of '${category}' must be non-empty strings`,
-      );
-    }
-    return term;
-  });
-}
-
-const SEPARATOR = '[\\s_+\\-]+';
-const WORD_SPLIT = /[\s_-]+/;
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
-
-/**
- * One group per category, each an alternation of its terms; a term matches
- * as whole words (letters and digits around it end the match), its words
- * joined by spaces, underscores, dashes or pluses, with an optional
- * plural `s`.
- */
-function compilePattern(categories: readonly (readonly string[])[]): RegExp {
-  const groups = categories.map((terms) =>
-    terms.length === 0 ? '((?!))' : `(${terms.map(termSource).join('|')})`);
-  return new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:${groups.join('|')})s?(?![\\p{L}\\p{N}])`,
-    'iu',
-  );
-}
-
-function termSource(term: string): string {
-  return term
-    .normalize('NFC')
-    .trim()
-    .split(WORD_SPLIT)
-    .map((word) => word.replace(REGEX_SPECIAL, '\\$&'))
-    .join(SEPARATOR);
 }
