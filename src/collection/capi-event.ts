@@ -88,7 +88,10 @@ function refuse(issue: Issue): EventValidation {
   return { ok: false, issue };
 }
 
-function unknownField(value: Readonly<Record<string, unknown>>, base: string): Issue | null {
+function unknownField(
+  value: Readonly<Record<string, unknown>>,
+  base: string,
+): Issue | null {
   for (const key of Object.keys(value)) {
     if (RULES.has(key)) continue;
     return invalid(childPath(base, key), `unknown event field ${nameOf(key)}`);
@@ -120,7 +123,9 @@ const unixSeconds: Check = (value, path, field) => {
   if (!Number.isInteger(value)) {
     return invalid(path, `${field} must be a whole number of Unix seconds`);
   }
-  if (value <= 0) return invalid(path, `${field} must be a positive number of Unix seconds`);
+  if (value <= 0) {
+    return invalid(path, `${field} must be a positive number of Unix seconds`);
+  }
   return null;
 };
 
@@ -130,11 +135,19 @@ const actionSource: Check = (value, path, field) => {
 };
 
 const httpUrl: Check = (value, path, field) => {
-  const ok = typeof value === 'string'
-    && URL.canParse(value)
-    && /^https?:$/.test(new URL(value).protocol);
+  const ok = typeof value === 'string' && HTTP.test(protocolOf(value));
   return ok ? null : invalid(path, `${field} must be an http(s) URL`);
 };
+
+const HTTP = /^https?:$/;
+
+function protocolOf(text: string): string {
+  try {
+    return new URL(text).protocol;
+  } catch {
+    return '';
+  }
+}
 
 const object: Check = (value, path, field) =>
   isPlainObject(value) ? null : invalid(path, `${field} must be an object`);
@@ -157,7 +170,8 @@ const consent: Check = (value, path, field) => {
   if (!isPlainObject(value)) return invalid(path, `${field} must be an object`);
   for (const [purpose, choice] of Object.entries(value)) {
     if (choice === 'granted' || choice === 'denied') continue;
-    return invalid(childPath(path, purpose), `${field} values must be 'granted' or 'denied'`);
+    const message = `${field} values must be 'granted' or 'denied'`;
+    return invalid(childPath(path, purpose), message);
   }
   return null;
 };

@@ -70,7 +70,8 @@ class RecordReader {
     if (!this.#inQuotes) return { fields: this.#finish() };
     if (this.#length > this.#maxLength) {
       this.#reset();
-      return { problem: `row is longer than ${this.#maxLength} characters (an unclosed quote?)` };
+      const limit = this.#maxLength;
+      return { problem: `row is longer than ${limit} characters (an unclosed quote?)` };
     }
     this.#field += '\n';
     return null;

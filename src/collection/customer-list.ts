@@ -86,7 +86,8 @@ export async function* parseCustomerList(
 
 function readHeader(record: CsvRecord): CustomerField[] {
   if ('problem' in record) {
-    throw new PurposeGuardError('invalid_event', `customer list header: ${record.problem}`);
+    const message = `customer list header: ${record.problem}`;
+    throw new PurposeGuardError('invalid_event', message);
   }
   const issues: Issue[] = [];
   const columns: CustomerField[] = [];

@@ -35,6 +35,7 @@ export const FIELD_FORMS: Readonly<
   country: normalizeCountry,
   ge: normalizeGender,
   db: normalizeBirthDate,
+  // External ids are the owner's own keys, where case can matter.
   external_id: (value) => value,
 };
 

@@ -46,10 +46,12 @@ const HASHED: ReadonlySet<string> = new Set(HASHED_FIELDS);
 const PLAIN: ReadonlySet<string> = new Set(PLAIN_FIELDS);
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
+/** True for a `user_data` key that is stored only as a digest. */
 export function isHashedField(key: string): key is HashedField {
   return HASHED.has(key);
 }
 
+/** True for a `user_data` key that is never hashed. */
 export function isPlainField(key: string): key is PlainField {
   return PLAIN.has(key);
 }
