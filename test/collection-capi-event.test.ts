@@ -55,7 +55,8 @@ const BAD: readonly (readonly [string, unknown, string, string])[] = [
   ['null', null, 'data[4]', 'an event must be an object'],
   ['a string', 'Purchase', 'data[4]', 'an event must be an object'],
   ['no event_name', without('event_name'), 'data[4].event_name', 'event_name missing'],
-  ['a null event_name', withField('event_name', null), 'data[4].event_name', 'event_name missing'],
+  ['a null event_name', withField('event_name', null), 'data[4].event_name',
+    'event_name missing'],
   ['an empty event_name', withField('event_name', ' '), 'data[4].event_name',
     'event_name must not be empty'],
   ['a numeric event_name', withField('event_name', 7), 'data[4].event_name',
@@ -81,10 +82,11 @@ const BAD: readonly (readonly [string, unknown, string, string])[] = [
   ['no user_data', without('user_data'), 'data[4].user_data', 'user_data missing'],
   ['user_data as an array', withField('user_data', [{ em: 'x' }]), 'data[4].user_data',
     'user_data must be an object'],
-  ['custom_data as a string', withField('custom_data', 'USD 59.90'), 'data[4].custom_data',
-    'custom_data must be an object'],
+  ['custom_data as a string', withField('custom_data', 'USD 59.90'),
+    'data[4].custom_data', 'custom_data must be an object'],
   ['data_processing_options as a string', withField('data_processing_options', 'LDU'),
-    'data[4].data_processing_options', 'data_processing_options must be an array of strings'],
+    'data[4].data_processing_options',
+    'data_processing_options must be an array of strings'],
   ['an unknown data_processing_option', withField('data_processing_options', ['XYZ']),
     'data[4].data_processing_options', "data_processing_options may only hold 'LDU'"],
   ['a fractional processing country', withField('data_processing_options_country', 1.5),
@@ -98,7 +100,8 @@ const BAD: readonly (readonly [string, unknown, string, string])[] = [
   ['tcf as a number', withField('tcf', 5), 'data[4].tcf', 'tcf must be a string'],
   ['consent as an array', withField('consent', ['ai.training']), 'data[4].consent',
     'consent must be an object'],
-  ['a consent value other than granted or denied', withField('consent', { marketing: 'yes' }),
+  ['a consent value other than granted or denied',
+    withField('consent', { marketing: 'yes' }),
     'data[4].consent.marketing', "consent values must be 'granted' or 'denied'"],
   ['an unknown field', withField('event_nme', 'Purchase'), 'data[4].event_nme',
     "unknown event field 'event_nme'"],
@@ -109,7 +112,8 @@ const BAD: readonly (readonly [string, unknown, string, string])[] = [
 for (const [name, value, path, message] of BAD) {
   test(`an event with ${name} is refused`, () => {
     const result = validateEvent(value, 4);
-    assert.deepEqual(result, { ok: false, issue: { code: 'invalid_event', path, message } });
+    const issue = { code: 'invalid_event', path, message };
+    assert.deepEqual(result, { ok: false, issue });
   });
 }
 

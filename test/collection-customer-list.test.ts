@@ -6,7 +6,10 @@ import { PurposeGuardError } from '../src/errors.js';
 import { csvRecords } from '../src/collection/csv-records.js';
 import type { CsvRecord } from '../src/collection/csv-records.js';
 import { parseCustomerList } from '../src/collection/customer-list.js';
-import type { CustomerListOptions, CustomerRow } from '../src/collection/customer-list.js';
+import type {
+  CustomerListOptions,
+  CustomerRow,
+} from '../src/collection/customer-list.js';
 import { sha256Hex } from '../src/collection/normalize.js';
 import { sharedDataPath } from './shared-data.js';
 
@@ -30,7 +33,7 @@ function fieldsOf(records: readonly CsvRecord[]): (string[] | string)[] {
 
 const ALICE_EM = '80b6856c17f72c11c8470ea0281111871f41331eb4ecee1f9910ac4b7c4c7209';
 
-test('customers.csv: the row with only a country is refused, the others hashed', async () => {
+test('customers.csv: the country-only row is refused, the others hashed', async () => {
   const file = sharedDataPath('customer-lists', 'customers.csv');
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   const rows = await collect(parseCustomerList(lines));
@@ -62,7 +65,10 @@ test('customers.csv: the row with only a country is refused, the others hashed',
   assert.equal(bob.userData['st'], undefined);
   assert.equal(bob.country, 'GB');
   assert.ok(jisoo && 'userData' in jisoo);
-  assert.equal(jisoo.subject, '5d639079300bfabb1fa81139c823d324b2a67e9dd4157475190a31fb17528bc0');
+  assert.equal(
+    jisoo.subject,
+    '5d639079300bfabb1fa81139c823d324b2a67e9dd4157475190a31fb17528bc0',
+  );
   assert.equal(jisoo.country, 'KR');
   assert.ok(carol && 'userData' in carol);
   assert.deepEqual(carol.userData, { em: [sha256Hex('carol@example.net')] });
@@ -99,7 +105,10 @@ test('CSV: CRLF endings, a byte-order mark and blank lines', async () => {
 
 test('CSV: an unclosed quote is reported once', async () => {
   const atEnd = await collect(csvRecords(linesOf('a,b\n"open,c')));
-  assert.deepEqual(fieldsOf(atEnd), [['a', 'b'], 'unclosed quote at the end of the file']);
+  assert.deepEqual(fieldsOf(atEnd), [
+    ['a', 'b'],
+    'unclosed quote at the end of the file',
+  ]);
   const long = await collect(csvRecords(linesOf('"x\nyyyyyyyyyy\nzz\na,b'), {
     maxRecordLength: 8,
   }));

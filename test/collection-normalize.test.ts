@@ -45,7 +45,8 @@ test('the normalization table has a row for most fields', () => {
 });
 
 for (const row of TABLE) {
-  test(`normalization.tsv line ${row.line}: ${row.field} ${JSON.stringify(row.raw)}`, () => {
+  const name = `normalization.tsv line ${row.line}: ${row.field} ${JSON.stringify(row.raw)}`;
+  test(name, () => {
     assert.equal(normalizeField(row.field, row.raw), row.normalized);
     assert.equal(hashField(row.field, row.raw), row.sha256);
     assert.equal(sha256Hex(row.normalized), row.sha256);

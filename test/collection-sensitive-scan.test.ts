@@ -242,7 +242,11 @@ const CLEAN: readonly (readonly [string, Record<string, unknown>])[] = [
     custom_data: { note: 'hivemind cancellation policy, gaylord hotel' },
   })],
   ['everyday words left out on purpose', event({
-    custom_data: { category: 'Health & Beauty', item: 'race bike', extra: 'hearing aids' },
+    custom_data: {
+      category: 'Health & Beauty',
+      item: 'race bike',
+      extra: 'hearing aids',
+    },
   })],
   ['numbers that are not phones', event({
     event_id: '1764806400123',
@@ -302,7 +306,8 @@ test('bad policy terms fail when the scanner is built', () => {
   for (const extraTerms of bad) {
     assert.throws(
       () => createSensitiveScanner({ extraTerms }),
-      (error: unknown) => error instanceof PurposeGuardError && error.code === 'invalid_policy',
+      (error: unknown) =>
+        error instanceof PurposeGuardError && error.code === 'invalid_policy',
     );
   }
 });

@@ -81,6 +81,7 @@ export function validateEvent(value: unknown, index: number): EventValidation {
     if (problem) return refuse(problem);
     event[field] = fieldValue;
   }
+  // Every field of the copy passed its rule above, required ones included.
   return { ok: true, event: event as unknown as CapiEvent };
 }
 
