@@ -14,7 +14,7 @@ export const OURS_IMPLEMENTATION = 'library';
  */
 export async function createOursDecider(scenario: Scenario): Promise<Decider> {
   const yaml = renderPolicyYaml({
-    purposes: scenario.purposes,
+    purposes: withSourcePurposes(scenario.purposes),
     processors: scenario.processors.map((p) => ({ ...p, owner: 'acme' })),
     owners: ['acme'],
   });
@@ -40,4 +40,16 @@ export async function createOursDecider(scenario: Scenario): Promise<Decider> {
     }
     return check.decide({ labelId: labelIds[request.labelId] ?? -1, subject: request.subject }).allowed;
   };
+}
+
+/** The rendered policy's sources name these; add any the scenario lacks. */
+const SOURCE_PURPOSES = [
+  'ads.optimization', 'ads.measurement', 'ads.audience.custom',
+  'ads.audience.lookalike', 'ai.training', 'analytics.external',
+];
+
+function withSourcePurposes(purposes: Scenario['purposes']): Scenario['purposes'] {
+  const names = new Set(purposes.map((p) => p.name));
+  const missing = SOURCE_PURPOSES.filter((name) => !names.has(name));
+  return [...purposes, ...missing.map((name) => ({ name, requiresConsent: false }))];
 }

@@ -8,7 +8,6 @@ import type { ConsentChange, NewRecord } from '../store/store.js';
 import type { CapiEvent } from './capi-event.js';
 import { stampLabel } from './labeler.js';
 import type { LabelFacts } from './labeler.js';
-import { hashUserData, subjectOf } from './normalize.js';
 import { createSensitiveScanner } from './sensitive-scan.js';
 import type { SensitiveScanner } from './sensitive-scan.js';
 import { screenEvent } from './screen-event.js';
@@ -16,7 +15,12 @@ import { screenEvent } from './screen-event.js';
 /** One input item: an event, a customer-list row, or what could not be read. */
 export type IngestItem =
   | { readonly index: number; readonly kind: 'event'; readonly value: unknown }
-  | { readonly index: number; readonly kind: 'row'; readonly userData: Record<string, string[]> }
+  | {
+      readonly index: number;
+      readonly kind: 'row';
+      /** A customer-list row, already normalized and hashed. */
+      readonly row: { readonly userData: Record<string, string[]>; readonly subject: string | null; readonly country: string | null };
+    }
   | { readonly index: number; readonly kind: 'issue'; readonly issue: Issue };
 
 export interface Rejection {
@@ -106,7 +110,7 @@ async function screen(
 ): Promise<Pending | { issue: Issue }> {
   try {
     if (item.kind === 'issue') return { issue: item.issue };
-    if (item.kind === 'row') return await screenRow(ctx, source, item.index, item.userData);
+    if (item.kind === 'row') return await screenRow(ctx, source, item.index, item.row);
     if (source.kind !== 'conversions_api') {
       return { issue: { code: 'invalid_event', path: `data[${item.index}]`, message: `source '${source.name}' takes customer-list rows, not events` } };
     }
@@ -160,25 +164,22 @@ async function screenRow(
   ctx: EngineContext,
   source: CompiledSource,
   index: number,
-  userData: Record<string, string[]>,
+  row: Extract<IngestItem, { kind: 'row' }>['row'],
 ): Promise<Pending | { issue: Issue }> {
   if (source.kind !== 'customer_list') {
     return { issue: { code: 'invalid_event', path: `rows[${index}]`, message: `source '${source.name}' takes events, not customer-list rows` } };
   }
-  const hashed = hashUserData(userData, { keepPlain: source.keepPlain });
-  const first = hashed.issues[0];
-  if (first) return { issue: { ...first, path: `rows[${index}].${first.path}` } };
-  const subject = subjectOf(hashed.userData);
   const now = ctx.now();
   const facts: LabelFacts = {
     eventName: null,
     limitedDataUse: false,
     optOut: false,
-    country: hashed.country,
-    fields: Object.keys(userData),
+    country: row.country,
+    fields: Object.keys(row.userData),
   };
   const stamped = stampLabel(ctx.policy, source, facts, now);
-  const json = JSON.stringify({ user_data: hashed.userData });
+  const subject = row.subject;
+  const json = JSON.stringify({ user_data: row.userData });
   return {
     index,
     eventId: null,

@@ -66,7 +66,7 @@ async function* itemsFromCsv(stream: Readable): AsyncIterable<IngestItem> {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   for await (const row of parseCustomerList(lines)) {
     if ('issue' in row) yield { index: row.index, kind: 'issue', issue: row.issue };
-    else yield { index: row.index, kind: 'row', userData: row.userData };
+    else yield { index: row.index, kind: 'row', row };
   }
 }
 

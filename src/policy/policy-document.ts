@@ -26,7 +26,7 @@ export class PolicyDocument {
     for (const error of this.#doc.errors) {
       const offset = error.pos[0];
       const { line } = this.#lines.linePos(offset);
-      const key = text.slice(error.pos[0], error.pos[1]).trim();
+      const key = /^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0]?.trim() ?? '';
       const message = error.code === 'DUPLICATE_KEY'
         ? `duplicate name '${key}'`
         : `invalid YAML: ${firstLine(error.message)}`;
@@ -39,7 +39,7 @@ export class PolicyDocument {
   where(path: readonly PathKey[]): string {
     for (let n = path.length; n >= 0; n--) {
       const node = this.#doc.getIn(path.slice(0, n), true) as Node | undefined;
-      const offset = rangeStart(node) ?? this.#keyOffset(path.slice(0, n));
+      const offset = this.#keyOffset(path.slice(0, n)) ?? rangeStart(node);
       if (offset !== undefined) {
         return `${this.file}:${this.#lines.linePos(offset).line}`;
       }

@@ -8,6 +8,7 @@ import type { Principal } from './auth.js';
 import { registerCollectionRoutes } from './routes/collection-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReadRoutes } from './routes/read-routes.js';
+import { RouteTable } from './route-table.js';
 
 export interface ServerOptions {
   /** Largest request body accepted, in bytes. */
@@ -25,6 +26,7 @@ export interface RouteDeps {
   readonly pg: PurposeGuard;
   readonly auth: Authenticator;
   readonly logger: Logger;
+  readonly routes: RouteTable;
 }
 
 let requestCounter = 0;
@@ -37,7 +39,7 @@ let requestCounter = 0;
 export function createApp(pg: PurposeGuard, options: ServerOptions = {}): App {
   const app: App = new Hono<AppEnv>();
   const logger = options.logger ?? pg.ctx.log;
-  const deps: RouteDeps = { pg, auth: new Authenticator(pg.policy), logger };
+  const deps: RouteDeps = { pg, auth: new Authenticator(pg.policy), logger, routes: new RouteTable() };
   app.use('*', async (c, next) => {
     requestCounter += 1;
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) ?? `req-${Date.now().toString(36)}-${requestCounter}`);

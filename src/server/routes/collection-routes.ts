@@ -10,7 +10,11 @@ import type { App, RouteDeps } from '../app.js';
 import { parseJsonBody } from '../json-body.js';
 
 export function registerCollectionRoutes(app: App, deps: RouteDeps): void {
-  app.post('/v1/events', async (c) => {
+  const events = {
+    method: 'post', path: '/v1/events', auth: 'source', body: 'application/json',
+    summary: 'collect a conversions-API batch {"data": [...]} for the source of the write key',
+  } as const;
+  deps.routes.add(app, events, async (c) => {
     const source = requirePrincipal(c.get('principal'), 'source');
     const body = parseJsonBody(await c.req.text(), c.req.header('content-type'));
     const items = itemsFromBatch(body, 'body');
@@ -18,7 +22,11 @@ export function registerCollectionRoutes(app: App, deps: RouteDeps): void {
     return c.json(summary, 200);
   });
 
-  app.post('/v1/customer-lists', async (c) => {
+  const lists = {
+    method: 'post', path: '/v1/customer-lists', auth: 'source', body: 'text/csv',
+    summary: 'upload a customer list as CSV for the source of the write key',
+  } as const;
+  deps.routes.add(app, lists, async (c) => {
     const source = requirePrincipal(c.get('principal'), 'source');
     const type = c.req.header('content-type') ?? '';
     if (!/^text\/csv\b/i.test(type)) {
@@ -35,6 +43,6 @@ async function* rowsOf(text: string): AsyncIterable<IngestItem> {
   const lines = createInterface({ input: Readable.from([text]), crlfDelay: Infinity });
   for await (const row of parseCustomerList(lines)) {
     if ('issue' in row) yield { index: row.index, kind: 'issue', issue: row.issue };
-    else yield { index: row.index, kind: 'row', userData: row.userData };
+    else yield { index: row.index, kind: 'row', row };
   }
 }

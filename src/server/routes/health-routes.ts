@@ -1,7 +1,7 @@
 import type { App, RouteDeps } from '../app.js';
 
 export function registerHealthRoutes(app: App, deps: RouteDeps): void {
-  app.get('/healthz', (c) => c.json({
+  deps.routes.add(app, { method: 'get', path: '/healthz', summary: 'liveness and the policy in force', auth: 'none' }, (c) => c.json({
     status: 'ok',
     store: deps.pg.store.kind,
     policy: deps.pg.policy.digest.slice(0, 12),

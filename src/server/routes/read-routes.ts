@@ -8,14 +8,18 @@ const DEFAULT_LIMIT = 1000;
 const MAX_LIMIT = 10_000;
 
 export function registerReadRoutes(app: App, deps: RouteDeps): void {
-  app.post('/v1/datasets/:name/query', async (c) => {
+  const spec = {
+    method: 'post', path: '/v1/datasets/:name/query', auth: 'processor', body: 'application/json',
+    summary: 'read a dataset for one declared purpose: {purpose, where?, limit?, cursor?}',
+  } as const;
+  deps.routes.add(app, spec, async (c) => {
     const processor = requirePrincipal(c.get('principal'), 'processor');
     const body = parseJsonBody(await c.req.text(), c.req.header('content-type'));
     const query = parseQuery(body);
     const { batches } = await deps.pg.read({
       processor: processor.name,
       purpose: query.purpose,
-      dataset: c.req.param('name'),
+      dataset: c.req.param('name') ?? '',
       limit: query.limit,
       ...(query.where ? { where: query.where } : {}),
       ...(query.cursor !== undefined ? { afterId: query.cursor } : {}),

@@ -1,0 +1,38 @@
+import type { Context } from 'hono';
+import type { App, AppEnv } from './app.js';
+
+export type RouteAuth = 'none' | 'processor' | 'source' | 'admin';
+
+/** What a route is, for the OpenAPI document and the auth checks. */
+export interface RouteSpec {
+  readonly method: 'get' | 'post' | 'delete';
+  /** Hono-style path: `/v1/datasets/:name/query`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly auth: RouteAuth;
+  /** Request body media type, if the route takes one. */
+  readonly body?: 'application/json' | 'text/csv';
+  /** Query parameters the route reads. */
+  readonly query?: readonly string[];
+  /** Response media type (default application/json). */
+  readonly produces?: string;
+}
+
+export type Handler = (c: Context<AppEnv>) => Response | Promise<Response>;
+
+/**
+ * Every route of an app, registered through `add` so the OpenAPI document
+ * is made from the same table the server answers from.
+ */
+export class RouteTable {
+  readonly #routes: RouteSpec[] = [];
+
+  add(app: App, spec: RouteSpec, handler: Handler): void {
+    this.#routes.push(spec);
+    app.on(spec.method.toUpperCase(), spec.path, handler);
+  }
+
+  get routes(): readonly RouteSpec[] {
+    return this.#routes;
+  }
+}
