@@ -119,7 +119,8 @@ export interface WriteBatch {
   readonly consents?: readonly ConsentChange[];
   /** A flow the records belong to; lineage edges point at it. */
   readonly flow?: NewFlow;
-  readonly audit: readonly AuditInput[];
+  /** Entries to append; a function sees which records were written. */
+  readonly audit: readonly AuditInput[] | ((recordIds: readonly (number | null)[]) => readonly AuditInput[]);
 }
 
 export interface CommitResult {

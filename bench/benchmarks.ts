@@ -1,0 +1,5 @@
+import { decisionBenchmarks } from './decision-bench.js';
+import type { Benchmark } from './harness.js';
+
+/** Every benchmark `npm run bench` runs, in order. Add new ones here. */
+export const benchmarks: readonly Benchmark[] = [...decisionBenchmarks];

@@ -1,0 +1,15 @@
+import type { Command } from '../command.js';
+import { demoCommand } from './demo.js';
+import { ingestCommand } from './ingest.js';
+import { policyCheck } from './policy-check.js';
+import { readCommand } from './read.js';
+import { serveCommand } from './serve.js';
+
+/** Every CLI command, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  policyCheck,
+  ingestCommand,
+  readCommand,
+  serveCommand,
+  demoCommand,
+];

@@ -1,0 +1,49 @@
+import { PurposeGuardError } from '../../errors.js';
+import { jsonLineLogger } from '../../log.js';
+import { startServer } from '../../server/serve.js';
+import type { Command, CommandContext } from '../command.js';
+import { stringOption } from '../command.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the HTTP server (collection, reads, consent, erasure, audit, dashboard)',
+  args: '',
+  options: {
+    port: { type: 'string', description: 'port to listen on (default: $PORT or 8080)' },
+    host: { type: 'string', description: 'address to listen on (default: $HOST or 127.0.0.1)' },
+  },
+  async run(ctx) {
+    return runServer(ctx, {});
+  },
+};
+
+/** Serves until SIGINT or SIGTERM, then drains requests in flight. */
+export async function runServer(
+  ctx: CommandContext,
+  options: { onListening?: (url: string) => void },
+): Promise<number> {
+  const port = parsePort(stringOption(ctx, 'port') ?? ctx.io.env['PORT'] ?? '8080');
+  const host = stringOption(ctx, 'host') ?? ctx.io.env['HOST'] ?? '127.0.0.1';
+  const logger = jsonLineLogger(ctx.io.stderr);
+  const pg = await ctx.open({ logger });
+  const server = await startServer(pg, { port, host, logger });
+  ctx.io.stdout(`purposeguard listening on ${server.url} (policy ${ctx.policyPath}, store ${pg.store.location})\n`);
+  options.onListening?.(server.url);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  ctx.io.stdout('purposeguard: shutting down, finishing requests in flight\n');
+  await server.close();
+  await pg.close();
+  return 0;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new PurposeGuardError('invalid_request', `port must be a number from 0 to 65535, not '${text}'`);
+  }
+  return port;
+}

@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import { decodeTcf, tcfToPurposes } from '../consent/tcf.js';
+import type { EngineContext } from '../engine/context.js';
+import { PurposeGuardError, toPurposeGuardError } from '../errors.js';
+import type { Issue } from '../errors.js';
+import type { CompiledSource } from '../policy/policy-types.js';
+import type { ConsentChange, NewRecord } from '../store/store.js';
+import type { CapiEvent } from './capi-event.js';
+import { stampLabel } from './labeler.js';
+import type { LabelFacts } from './labeler.js';
+import { hashUserData, subjectOf } from './normalize.js';
+import { createSensitiveScanner } from './sensitive-scan.js';
+import type { SensitiveScanner } from './sensitive-scan.js';
+import { screenEvent } from './screen-event.js';
+
+/** One input item: an event, a customer-list row, or what could not be read. */
+export type IngestItem =
+  | { readonly index: number; readonly kind: 'event'; readonly value: unknown }
+  | { readonly index: number; readonly kind: 'row'; readonly userData: Record<string, string[]> }
+  | { readonly index: number; readonly kind: 'issue'; readonly issue: Issue };
+
+export interface Rejection {
+  readonly index: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface IngestSummary {
+  readonly source: string;
+  readonly dataset: string;
+  /** Records committed. Every one counted here is durable. */
+  readonly accepted: number;
+  readonly rejected: readonly Rejection[];
+  readonly duplicates: readonly { readonly index: number; readonly event_id: string | null }[];
+}
+
+export interface IngestOptions {
+  /** Who sent it: `cli`, a source write key, an HTTP client. */
+  readonly actor: string;
+  /** Events per transaction. */
+  readonly chunkSize?: number;
+}
+
+interface Pending {
+  readonly index: number;
+  readonly record: NewRecord;
+  readonly eventId: string | null;
+  readonly consents: readonly ConsentChange[];
+}
+
+const scanners = new WeakMap<object, SensitiveScanner>();
+
+/**
+ * Screens, labels and stores events or customer-list rows from a source.
+ * Refused items are reported with their index, a code and the rule, and
+ * nothing of them is stored. Accepted items are committed chunk by chunk,
+ * each chunk with its audit entry in one transaction.
+ *
+ * @example
+ * const summary = await ingest(ctx, 'web', eventsOf(batch), { actor: 'cli' });
+ * summary.accepted; // 4
+ */
+export async function ingest(
+  ctx: EngineContext,
+  sourceName: string,
+  items: AsyncIterable<IngestItem> | Iterable<IngestItem>,
+  options: IngestOptions,
+): Promise<IngestSummary> {
+  const source = ctx.policy.sources.get(sourceName);
+  if (!source) throw new PurposeGuardError('invalid_request', `unknown source '${sourceName}'`);
+  const chunkSize = options.chunkSize ?? 1000;
+  const rejected: Rejection[] = [];
+  const duplicates: { index: number; event_id: string | null }[] = [];
+  let accepted = 0;
+  let pending: Pending[] = [];
+  let seen = 0;
+  let rejectedInChunk = 0;
+  const flush = async (): Promise<void> => {
+    const result = await commitChunk(ctx, source, pending, options.actor, rejectedInChunk);
+    rejectedInChunk = 0;
+    accepted += result.accepted;
+    duplicates.push(...result.duplicates);
+    pending = [];
+    ctx.log({ type: 'progress', task: `ingest ${sourceName}`, done: seen, total: null });
+  };
+  for await (const item of items) {
+    seen += 1;
+    const outcome = await screen(ctx, source, item);
+    if ('issue' in outcome) {
+      rejected.push(rejectionOf(item.index, outcome.issue));
+      rejectedInChunk += 1;
+    } else {
+      pending.push(outcome);
+    }
+    if (pending.length >= chunkSize) await flush();
+  }
+  if (pending.length > 0 || seen === 0) await flush();
+  ctx.log({ type: 'collection', source: sourceName, accepted, rejected: rejected.length, duplicates: duplicates.length });
+  return { source: sourceName, dataset: source.dataset, accepted, rejected, duplicates };
+}
+
+async function screen(
+  ctx: EngineContext,
+  source: CompiledSource,
+  item: IngestItem,
+): Promise<Pending | { issue: Issue }> {
+  try {
+    if (item.kind === 'issue') return { issue: item.issue };
+    if (item.kind === 'row') return await screenRow(ctx, source, item.index, item.userData);
+    if (source.kind !== 'conversions_api') {
+      return { issue: { code: 'invalid_event', path: `data[${item.index}]`, message: `source '${source.name}' takes customer-list rows, not events` } };
+    }
+    return await screenCapi(ctx, source, item.index, item.value);
+  } catch (error) {
+    const known = toPurposeGuardError(error);
+    const message = known.code === 'internal' ? 'the event could not be processed' : known.message;
+    return { issue: { code: known.code, path: `data[${item.index}]`, message } };
+  }
+}
+
+async function screenCapi(
+  ctx: EngineContext,
+  source: CompiledSource,
+  index: number,
+  value: unknown,
+): Promise<Pending | { issue: Issue }> {
+  const screened = screenEvent(value, index, { scanner: scannerFor(ctx), keepPlain: source.keepPlain });
+  if (!screened.ok) return { issue: screened.issue };
+  const event = screened.event;
+  const now = ctx.now();
+  const facts: LabelFacts = {
+    eventName: event.event_name,
+    limitedDataUse: (event.data_processing_options ?? []).some((o) => o.toUpperCase() === 'LDU'),
+    optOut: event.opt_out === true,
+    country: screened.country,
+    fields: Object.keys(event.user_data),
+  };
+  const consents = consentsOf(ctx, source, event, screened.subject, index, now);
+  if ('issue' in consents) return consents;
+  const stamped = stampLabel(ctx.policy, source, facts, now);
+  const { tcf: _tcf, consent: _consent, ...stored } = event;
+  return {
+    index,
+    eventId: event.event_id ?? null,
+    consents: consents.changes,
+    record: {
+      dataset: source.dataset,
+      owner: source.owner,
+      labelId: await ctx.labelId(stamped.label),
+      subjects: screened.subject === null ? [] : [screened.subject],
+      collectedAt: now,
+      expiresAt: stamped.expiresAt,
+      dedupeKey: screened.dedupeKey,
+      json: JSON.stringify(stored),
+    },
+  };
+}
+
+async function screenRow(
+  ctx: EngineContext,
+  source: CompiledSource,
+  index: number,
+  userData: Record<string, string[]>,
+): Promise<Pending | { issue: Issue }> {
+  if (source.kind !== 'customer_list') {
+    return { issue: { code: 'invalid_event', path: `rows[${index}]`, message: `source '${source.name}' takes events, not customer-list rows` } };
+  }
+  const hashed = hashUserData(userData, { keepPlain: source.keepPlain });
+  const first = hashed.issues[0];
+  if (first) return { issue: { ...first, path: `rows[${index}].${first.path}` } };
+  const subject = subjectOf(hashed.userData);
+  const now = ctx.now();
+  const facts: LabelFacts = {
+    eventName: null,
+    limitedDataUse: false,
+    optOut: false,
+    country: hashed.country,
+    fields: Object.keys(userData),
+  };
+  const stamped = stampLabel(ctx.policy, source, facts, now);
+  const json = JSON.stringify({ user_data: hashed.userData });
+  return {
+    index,
+    eventId: null,
+    consents: [],
+    record: {
+      dataset: source.dataset,
+      owner: source.owner,
+      labelId: await ctx.labelId(stamped.label),
+      subjects: subject === null ? [] : [subject],
+      collectedAt: now,
+      expiresAt: stamped.expiresAt,
+      dedupeKey: `row:${createHash('sha256').update(json).digest('hex')}`,
+      json,
+    },
+  };
+}
+
+/** Consent that arrived with the event: a `consent` map or a TCF string. */
+function consentsOf(
+  ctx: EngineContext,
+  source: CompiledSource,
+  event: CapiEvent,
+  subject: string | null,
+  index: number,
+  now: number,
+): { changes: ConsentChange[] } | { issue: Issue } {
+  const changes: ConsentChange[] = [];
+  const add = (purpose: string, granted: boolean, from: string, evidence: string | null): void => {
+    if (subject === null) return;
+    changes.push({ owner: source.owner, subject, purpose, status: granted ? 'granted' : 'denied', at: now, source: from, evidence });
+  };
+  for (const [purpose, status] of Object.entries(event.consent ?? {})) {
+    if (!ctx.policy.purposes.has(purpose)) {
+      return { issue: { code: 'invalid_consent', path: `data[${index}].consent.${purpose}`, message: `unknown purpose '${purpose}' in consent` } };
+    }
+    add(purpose, status === 'granted', 'event', null);
+  }
+  if (event.tcf !== undefined) {
+    try {
+      const tcf = tcfToPurposes(decodeTcf(event.tcf), ctx.policy.tcfPurposes);
+      const evidence = `tcf:${createHash('sha256').update(event.tcf).digest('hex').slice(0, 16)}`;
+      for (const p of tcf.granted) add(p, true, 'tcf', evidence);
+      for (const p of tcf.denied) add(p, false, 'tcf', evidence);
+    } catch (error) {
+      const known = toPurposeGuardError(error);
+      return { issue: { code: 'invalid_consent', path: `data[${index}].tcf`, message: known.message } };
+    }
+  }
+  if ((event.consent !== undefined || event.tcf !== undefined) && subject === null) {
+    return { issue: { code: 'invalid_consent', path: `data[${index}]`, message: 'consent came with an event that has no data subject (em, ph or external_id)' } };
+  }
+  return { changes };
+}
+
+async function commitChunk(
+  ctx: EngineContext,
+  source: CompiledSource,
+  pending: readonly Pending[],
+  actor: string,
+  rejected: number,
+): Promise<{ accepted: number; duplicates: { index: number; event_id: string | null }[] }> {
+  const records = pending.map((p) => p.record);
+  const consents = pending.flatMap((p) => p.consents);
+  const result = await ctx.store.commit({
+    records,
+    consents,
+    audit: (ids) => [{
+      kind: 'collection',
+      actor,
+      owner: source.owner,
+      data: {
+        source: source.name,
+        dataset: source.dataset,
+        accepted: ids.filter((id) => id !== null).length,
+        duplicates: ids.filter((id) => id === null).length,
+        rejected,
+        consents: consents.length,
+      },
+    }],
+  });
+  const duplicates: { index: number; event_id: string | null }[] = [];
+  let accepted = 0;
+  result.recordIds.forEach((id, i) => {
+    const item = pending[i];
+    if (!item) return;
+    if (id === null) duplicates.push({ index: item.index, event_id: item.eventId });
+    else accepted += 1;
+  });
+  return { accepted, duplicates };
+}
+
+function rejectionOf(index: number, issue: Issue): Rejection {
+  return { index, code: issue.code, message: `${issue.path}: ${issue.message}` };
+}
+
+function scannerFor(ctx: EngineContext): SensitiveScanner {
+  let scanner = scanners.get(ctx.policy);
+  if (!scanner) {
+    scanner = createSensitiveScanner({ extraTerms: ctx.policy.specialTerms });
+    scanners.set(ctx.policy, scanner);
+  }
+  return scanner;
+}

@@ -1,0 +1,73 @@
+import { readDataset } from '../decision/read.js';
+import type { ReadRequest, ReadResult } from '../decision/read.js';
+import type { Guard } from '../decision/guard.js';
+import { silentLogger } from '../log.js';
+import type { Logger } from '../log.js';
+import { loadPolicyFile } from '../policy/policy-compiler.js';
+import type { CompiledPolicy } from '../policy/policy-types.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { EngineContext } from './context.js';
+
+export interface OpenOptions {
+  /** A policy file path, or a compiled policy. */
+  readonly policy: string | CompiledPolicy;
+  /** A store URL (`postgres://...`, a SQLite file); or pass `store`. */
+  readonly db?: string;
+  readonly store?: Store;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+}
+
+/**
+ * PurposeGuard over one policy and one store: the object the CLI, the
+ * server and library users all work through.
+ *
+ * @example
+ * const pg = await PurposeGuard.open({ policy: 'policy.yaml', db: 'pg.db' });
+ * const { batches } = await pg.read({ processor: 'ads-ranker',
+ *   purpose: 'ads.optimization', dataset: 'events' });
+ */
+export class PurposeGuard {
+  readonly ctx: EngineContext;
+
+  private constructor(ctx: EngineContext) {
+    this.ctx = ctx;
+  }
+
+  static async open(options: OpenOptions): Promise<PurposeGuard> {
+    const policy = typeof options.policy === 'string'
+      ? loadPolicyFile(options.policy)
+      : options.policy;
+    const store = options.store ?? await openStore(options.db);
+    const ctx = new EngineContext({
+      policy,
+      store,
+      log: options.logger ?? silentLogger,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    await ctx.syncLabels();
+    return new PurposeGuard(ctx);
+  }
+
+  get policy(): CompiledPolicy {
+    return this.ctx.policy;
+  }
+
+  get store(): Store {
+    return this.ctx.store;
+  }
+
+  get guard(): Guard {
+    return this.ctx.guard;
+  }
+
+  /** A purpose-checked read; throws `purpose_denied` when denied. */
+  read(request: ReadRequest): Promise<ReadResult> {
+    return readDataset(this.ctx, request);
+  }
+
+  async close(): Promise<void> {
+    await this.ctx.store.close();
+  }
+}

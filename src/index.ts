@@ -1,0 +1,32 @@
+/**
+ * PurposeGuard: purpose limitation for personal data. Labels at
+ * collection, a check on every read and flow, and an audit trail.
+ *
+ * @example
+ * import { PurposeGuard } from 'purposeguard';
+ * const pg = await PurposeGuard.open({ policy: 'policy.yaml' });
+ */
+export { PurposeGuard } from './engine/purposeguard.js';
+export type { OpenOptions } from './engine/purposeguard.js';
+export { EngineContext } from './engine/context.js';
+export { PurposeGuardError, toPurposeGuardError } from './errors.js';
+export type { ErrorCode, Issue } from './errors.js';
+export { compilePolicy, checkPolicy, loadPolicyFile } from './policy/policy-compiler.js';
+export type * from './policy/policy-types.js';
+export { Guard, PreparedCheck } from './decision/guard.js';
+export type { PurposeRequest, RecordRequest } from './decision/guard.js';
+export type { Decision, DecisionRule } from './decision/decision.js';
+export { LabelRegistry } from './decision/label-registry.js';
+export type { CompiledLabel } from './decision/label-registry.js';
+export type { ReadRequest, ReadResult, ReadRow } from './decision/read.js';
+export type { Label, LabelClass } from './label.js';
+export { ingest } from './collection/ingest.js';
+export type { IngestItem, IngestSummary, Rejection } from './collection/ingest.js';
+export { itemsFromFile, itemsFromBatch } from './collection/input-files.js';
+export { openStore } from './store/open-store.js';
+export { SqliteStore } from './store/sqlite/sqlite-store.js';
+export type * from './store/store.js';
+export type { Logger, LogEvent } from './log.js';
+export { jsonLineLogger, silentLogger } from './log.js';
+export { createApp } from './server/app.js';
+export { startServer } from './server/serve.js';
