@@ -182,8 +182,13 @@ function contract(kind: StoreCase): void {
       audit: [],
     });
     assert.ok(elsewhere.recordIds.every((id) => typeof id === 'number'));
-    assert.equal(await store.countRecords(plan({ open: [label] })), 2);
-    assert.deepEqual(await wholeChain(store), result.audit);
+    const described = await store.commit({
+      records: [record(label, { dedupeKey: key }), record(label, { dedupeKey: 'Lead:e2' })],
+      audit: (written) => [{ ...note(3), data: { written: written.map((id) => id !== null) } }],
+    });
+    assert.deepEqual(described.audit[0]?.data, { written: [false, true] });
+    assert.equal(await store.countRecords(plan({ open: [label] })), 3);
+    assert.deepEqual(await wholeChain(store), [...result.audit, ...described.audit]);
   }));
 
   it('stores nothing of a commit that fails', withStore(kind, async (store, fixture) => {

@@ -146,7 +146,8 @@ export class PostgresStore implements Store {
         recordIds.push(await writeRecord(db, record, flowId));
       }
       for (const change of batch.consents ?? []) await writeConsent(db, change);
-      const audit = await appendAuditIn(db, batch.audit);
+      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds) : batch.audit;
+      const audit = await appendAuditIn(db, entries);
       return { recordIds, flowId, audit };
     });
   }
