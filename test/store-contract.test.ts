@@ -416,6 +416,17 @@ function contract(kind: StoreCase): void {
     assertValidChain(await wholeChain(store));
   }));
 
+  it('never gives an erased record\'s id to a new record', withStore(kind, async (store) => {
+    const label = await store.internLabel(ADS);
+    const first = await put(store, record(label, { subjects: ['s2'] }));
+    const newest = await put(store, record(label));
+    await store.erase({ owner: 'o1', subject: 's1', now: NOW, destinations: [], audit: eraseAudit });
+    const next = await put(store, record(label, { subjects: ['s3'] }));
+    assert.ok(next > newest, `id ${next} comes after the erased id ${newest}`);
+    assert.deepEqual(await ids(store, plan({ open: [label], afterId: newest })), [next]);
+    assert.deepEqual(await ids(store, plan({ open: [label] })), [first, next]);
+  }));
+
   it('queues nothing when no destination dataset was touched', withStore(kind, async (store) => {
     const label = await store.internLabel(ADS);
     await put(store, record(label));
