@@ -49,7 +49,7 @@ import { postgresTarget } from './postgres-target.js';
  * writes records, consent or the audit chain holds it, so the chain stays
  * one chain and an erasure sees every record committed before it.
  */
-const WRITE_LOCK = 0x5047_4131;
+export const WRITE_LOCK = 0x5047_4131;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
