@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { entryHash, GENESIS_HASH } from '../../audit/audit-hash.js';
-import { PurposeGuardError } from '../../errors.js';
 import { labelClassKey, normalizeLabelClass } from '../../label.js';
 import type { LabelClass } from '../../label.js';
 import { readFilter } from '../read-filter.js';
@@ -9,7 +6,6 @@ import type {
   AuditEntry,
   AuditInput,
   CommitResult,
-  ConsentChange,
   ConsentState,
   DatasetCount,
   EraseCounts,
@@ -17,8 +13,6 @@ import type {
   EraseResult,
   ExpireRequest,
   FlowFilter,
-  NewFlow,
-  NewRecord,
   OutboxItem,
   OutboxUpdate,
   ReadPlan,
@@ -28,9 +22,21 @@ import type {
   StoredRecord,
   WriteBatch,
 } from '../store.js';
+import { appendAuditIn } from './postgres-audit.js';
 import { postgresDialect } from './postgres-dialect.js';
+import {
+  addCounts,
+  groupByOwner,
+  queueRemovals,
+  removeWithDescendants,
+  subjectsIn,
+  tombstoneConsent,
+} from './postgres-erase.js';
 import { connectError, queryError } from './postgres-errors.js';
 import { migrate } from './postgres-migrate.js';
+import { checkSchema, poolConfig } from './postgres-options.js';
+import type { PostgresOptions } from './postgres-options.js';
+import { lockWriters, mustExist, rowsOf } from './postgres-query.js';
 import {
   RECORD_COLUMNS,
   toAudit,
@@ -43,34 +49,10 @@ import {
 } from './postgres-rows.js';
 import type { Row } from './postgres-rows.js';
 import { postgresTarget } from './postgres-target.js';
+import { insertFlow, writeConsent, writeRecord } from './postgres-writes.js';
 
-/**
- * The advisory lock key that serializes writers: every transaction that
- * writes records, consent or the audit chain holds it, so the chain stays
- * one chain and an erasure sees every record committed before it.
- */
-export const WRITE_LOCK = 0x5047_4131;
-
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Connection settings of the PostgreSQL store. */
-export interface PostgresOptions {
-  /** Connections in the pool; 10 unless set. */
-  readonly poolSize?: number;
-  /** Longest a statement may run, in ms; 30 000 unless set. */
-  readonly statementTimeoutMs?: number;
-  /** Longest to wait for a connection, in ms; 5 000 unless set. */
-  readonly connectTimeoutMs?: number;
-  /** A schema to keep the tables in, created when missing. */
-  readonly schema?: string;
-}
-
-type Db = pg.Pool | pg.PoolClient;
-
-interface Removed {
-  rows: Record<string, number>;
-  derivedRows: Record<string, number>;
-}
+export type { PostgresOptions } from './postgres-options.js';
+export { WRITE_LOCK } from './postgres-query.js';
 
 /**
  * The server store: PostgreSQL through a connection pool. Writes that
@@ -343,38 +325,6 @@ export class PostgresStore implements Store {
   }
 }
 
-function poolConfig(url: string, options: PostgresOptions, schema: string | null): pg.PoolConfig {
-  const config: pg.PoolConfig = {
-    connectionString: url,
-    max: positive(options.poolSize, 10, 'poolSize'),
-    connectionTimeoutMillis: positive(options.connectTimeoutMs, 5000, 'connectTimeoutMs'),
-    statement_timeout: positive(options.statementTimeoutMs, 30_000, 'statementTimeoutMs'),
-    application_name: 'purposeguard',
-  };
-  return schema === null ? config : { ...config, options: `-c search_path=${schema}` };
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new PurposeGuardError('invalid_request', `${name}: ${value} is not a positive integer`);
-  }
-  return value;
-}
-
-function checkSchema(schema: string | undefined): string | null {
-  if (schema === undefined) return null;
-  if (!SCHEMA_NAME.test(schema)) {
-    throw new PurposeGuardError('invalid_request', `schema: '${schema}' is not a plain lowercase name`);
-  }
-  return schema;
-}
-
-async function rowsOf(db: Db, text: string, values: readonly unknown[]): Promise<Row[]> {
-  const result = await db.query<Row>(text, [...values]);
-  return result.rows;
-}
-
 async function rollback(db: pg.PoolClient, cause: unknown): Promise<void> {
   try {
     await db.query('ROLLBACK');
@@ -382,229 +332,4 @@ async function rollback(db: pg.PoolClient, cause: unknown): Promise<void> {
   } catch {
     db.release(cause instanceof Error ? cause : true);
   }
-}
-
-async function lockWriters(db: pg.PoolClient): Promise<void> {
-  await db.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-}
-
-async function insertFlow(db: pg.PoolClient, flow: NewFlow, rows: number): Promise<number> {
-  const result = await rowsOf(db,
-    `INSERT INTO flows (owner, processor, purpose, inputs, output, outcome,
-       output_purposes, reclassification, rows, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-    [
-      flow.owner, flow.processor, flow.purpose, JSON.stringify(flow.inputs), flow.output,
-      flow.outcome, JSON.stringify(flow.outputPurposes), flow.reclassification, rows, flow.at,
-    ],
-  );
-  return Number(mustExist(result[0], 'flow')['id']);
-}
-
-// TODO(store): one round trip per record; a multi-row insert would make
-// large batches cheaper once duplicates can be mapped back to their rows.
-async function writeRecord(
-  db: pg.PoolClient,
-  record: NewRecord,
-  flowId: number | null,
-): Promise<number | null> {
-  const multi = record.subjects.length > 1;
-  const inserted = await rowsOf(db,
-    `INSERT INTO records (owner, dataset, subject, multi, subjects, label_id,
-       collected_at, expires_at, dedupe_key, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT DO NOTHING RETURNING id`,
-    [
-      record.owner, record.dataset, record.subjects[0] ?? null, multi ? 1 : 0,
-      multi ? JSON.stringify(record.subjects) : null, record.labelId,
-      record.collectedAt, record.expiresAt, record.dedupeKey, record.json,
-    ],
-  );
-  const row = inserted[0];
-  if (row === undefined) return null;
-  const id = Number(row['id']);
-  if (multi) await insertSubjects(db, record.owner, record.subjects, id);
-  if (flowId !== null) await insertEdges(db, record.owner, record.sources ?? [], id, flowId);
-  return id;
-}
-
-async function insertSubjects(
-  db: pg.PoolClient,
-  owner: string,
-  subjects: readonly string[],
-  id: number,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO record_subjects (owner, subject, record_id)
-     SELECT $1, s, $3 FROM unnest($2::text[]) AS s ON CONFLICT DO NOTHING`,
-    [owner, subjects, id],
-  );
-}
-
-async function insertEdges(
-  db: pg.PoolClient,
-  owner: string,
-  sources: readonly number[],
-  id: number,
-  flowId: number,
-): Promise<void> {
-  if (sources.length === 0) return;
-  await db.query(
-    `INSERT INTO lineage_edges (owner, input_id, output_id, flow_id)
-     SELECT $1, i, $3, $4 FROM unnest($2::bigint[]) AS i ON CONFLICT DO NOTHING`,
-    [owner, sources, id, flowId],
-  );
-}
-
-async function writeConsent(db: pg.PoolClient, change: ConsentChange): Promise<void> {
-  const values = [
-    change.owner, change.subject, change.purpose, change.status,
-    change.at, change.source, change.evidence,
-  ];
-  await db.query(
-    `INSERT INTO consent_events (owner, subject, purpose, status, at, source, evidence)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    values,
-  );
-  await db.query(
-    `INSERT INTO consent_state (owner, subject, purpose, status, at, source, evidence)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (owner, subject, purpose) DO UPDATE SET
-       status = excluded.status, at = excluded.at,
-       source = excluded.source, evidence = excluded.evidence
-     WHERE excluded.at >= consent_state.at`,
-    values,
-  );
-}
-
-async function removeWithDescendants(
-  db: pg.PoolClient,
-  owner: string,
-  ids: readonly number[],
-): Promise<Removed> {
-  const rows = await deleteRecords(db, owner, ids);
-  const derivedRows: Record<string, number> = {};
-  const seen = new Set(ids);
-  let frontier = [...ids];
-  while (frontier.length > 0) {
-    const outputs = await rowsOf(db,
-      `SELECT DISTINCT output_id FROM lineage_edges
-       WHERE owner = $1 AND input_id = ANY($2::bigint[])`,
-      [owner, frontier],
-    );
-    const next = outputs.map((r) => Number(r['output_id'])).filter((id) => !seen.has(id));
-    for (const id of next) seen.add(id);
-    addCounts(derivedRows, await deleteRecords(db, owner, next));
-    frontier = next;
-  }
-  return { rows, derivedRows };
-}
-
-async function deleteRecords(
-  db: pg.PoolClient,
-  owner: string,
-  ids: readonly number[],
-): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  if (ids.length === 0) return counts;
-  const deleted = await rowsOf(db,
-    'DELETE FROM records WHERE owner = $1 AND id = ANY($2::bigint[]) RETURNING dataset',
-    [owner, ids],
-  );
-  await db.query(
-    'DELETE FROM record_subjects WHERE owner = $1 AND record_id = ANY($2::bigint[])',
-    [owner, ids],
-  );
-  await db.query(
-    'DELETE FROM lineage_edges WHERE owner = $1 AND output_id = ANY($2::bigint[])',
-    [owner, ids],
-  );
-  for (const row of deleted) {
-    const dataset = String(row['dataset']);
-    counts[dataset] = (counts[dataset] ?? 0) + 1;
-  }
-  return counts;
-}
-
-async function tombstoneConsent(db: pg.PoolClient, owner: string, subject: string): Promise<number> {
-  const removed = await db.query(
-    'DELETE FROM consent_state WHERE owner = $1 AND subject = $2',
-    [owner, subject],
-  );
-  const history = await db.query(
-    `UPDATE consent_events SET subject = $1, evidence = NULL
-     WHERE owner = $2 AND subject = $3`,
-    [`erased:${randomUUID()}`, owner, subject],
-  );
-  return Math.max(removed.rowCount ?? 0, history.rowCount ?? 0);
-}
-
-async function queueRemovals(
-  db: pg.PoolClient,
-  owner: string,
-  subject: string,
-  request: { readonly destinations: EraseRequest['destinations']; readonly now: number },
-  removed: Removed,
-): Promise<string[]> {
-  const queued: string[] = [];
-  for (const destination of request.destinations) {
-    const touched = destination.datasets.some(
-      (d) => (removed.rows[d] ?? 0) + (removed.derivedRows[d] ?? 0) > 0,
-    );
-    if (!touched) continue;
-    await db.query(
-      'INSERT INTO outbox (destination, owner, subject, created_at) VALUES ($1, $2, $3, $4)',
-      [destination.name, owner, subject, request.now],
-    );
-    queued.push(destination.name);
-  }
-  return queued;
-}
-
-async function appendAuditIn(
-  db: pg.PoolClient,
-  entries: readonly AuditInput[],
-): Promise<AuditEntry[]> {
-  if (entries.length === 0) return [];
-  await lockWriters(db);
-  const last = await rowsOf(db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1', []);
-  let seq = last[0] ? Number(last[0]['seq']) : 0;
-  let prevHash = last[0] ? String(last[0]['hash']) : GENESIS_HASH;
-  const out: AuditEntry[] = [];
-  for (const input of entries) {
-    seq += 1;
-    const entry = { ...input, seq, at: Date.now(), dataJson: JSON.stringify(input.data) };
-    const hash = entryHash(prevHash, entry);
-    await db.query(
-      `INSERT INTO audit_log (seq, at, kind, actor, owner, data, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [seq, entry.at, entry.kind, entry.actor, entry.owner, entry.dataJson, prevHash, hash],
-    );
-    out.push({ ...entry, prevHash, hash });
-    prevHash = hash;
-  }
-  return out;
-}
-
-function groupByOwner(rows: readonly Row[]): Map<string, Row[]> {
-  const byOwner = new Map<string, Row[]>();
-  for (const row of rows) {
-    const owner = String(row['owner']);
-    byOwner.set(owner, [...(byOwner.get(owner) ?? []), row]);
-  }
-  return byOwner;
-}
-
-function subjectsIn(rows: readonly Row[]): Set<string> {
-  const subjects = rows.map((r) => r['subject']);
-  return new Set(subjects.filter((s): s is string => typeof s === 'string'));
-}
-
-function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
-  for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + n;
-}
-
-function mustExist<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new PurposeGuardError('internal', `${what} was not returned`);
-  return value;
 }
