@@ -3,21 +3,26 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Reads a file of the shared test inputs (`shared/data/...`), found by
- * walking up from the compiled test, so the tests run from any checkout
- * depth. A missing file fails the test rather than skipping it.
+ * A file of the shared test inputs: under `$PURPOSEGUARD_TEST_DATA` when
+ * set, else under the nearest `shared/data` folder above this file (the
+ * depth differs between a checkout and a worktree).
  */
-export function readSharedData(relative: string): string {
-  return readFileSync(sharedDataPath(relative), 'utf8');
+export function sharedDataPath(...parts: string[]): string {
+  const root = process.env['PURPOSEGUARD_TEST_DATA'] ?? findSharedData();
+  return join(root, ...parts);
 }
 
-export function sharedDataPath(relative: string): string {
+export function readSharedData(...parts: string[]): string {
+  return readFileSync(sharedDataPath(...parts), 'utf8');
+}
+
+function findSharedData(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = join(dir, 'shared', 'data', relative);
+    const candidate = join(dir, 'shared', 'data');
     if (existsSync(candidate)) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`shared test data not found: ${relative}`);
+    if (parent === dir) throw new Error('no shared/data folder above the tests');
     dir = parent;
   }
 }
