@@ -106,4 +106,36 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  {
+    // Record ids must never come back after an erasure: readers page with
+    // `afterId` and lineage points at ids. INTEGER PRIMARY KEY alone hands
+    // the id of a deleted newest row to the next insert.
+    version: 2,
+    sql: `
+CREATE TABLE records_v2 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner TEXT NOT NULL,
+  dataset TEXT NOT NULL,
+  subject TEXT,
+  multi INTEGER NOT NULL DEFAULT 0,
+  subjects TEXT,
+  label_id INTEGER NOT NULL REFERENCES labels(id),
+  collected_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  dedupe_key TEXT,
+  data TEXT NOT NULL
+);
+INSERT INTO records_v2 (id, owner, dataset, subject, multi, subjects, label_id,
+  collected_at, expires_at, dedupe_key, data)
+SELECT id, owner, dataset, subject, multi, subjects, label_id,
+  collected_at, expires_at, dedupe_key, data FROM records;
+DROP TABLE records;
+ALTER TABLE records_v2 RENAME TO records;
+CREATE INDEX records_by_dataset ON records (owner, dataset, id);
+CREATE INDEX records_by_subject ON records (owner, subject);
+CREATE UNIQUE INDEX records_dedupe ON records (owner, dataset, dedupe_key)
+  WHERE dedupe_key IS NOT NULL;
+CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
 ];

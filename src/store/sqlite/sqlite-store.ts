@@ -221,12 +221,12 @@ export class SqliteStore implements Store {
   async flows(filter: FlowFilter): Promise<StoredFlow[]> {
     const rows = this.#db.prepare(
       `SELECT * FROM flows WHERE (@owner IS NULL OR owner = @owner)
-         AND (@dataset IS NULL OR output = @dataset OR inputs LIKE @like)
+         AND (@dataset IS NULL OR output = @dataset
+           OR EXISTS (SELECT 1 FROM json_each(inputs) WHERE value = @dataset))
        ORDER BY id DESC LIMIT @limit`,
     ).all({
       owner: filter.owner ?? null,
       dataset: filter.dataset ?? null,
-      like: filter.dataset ? `%${JSON.stringify(filter.dataset)}%` : null,
       limit: filter.limit ?? 1000,
     }) as Row[];
     return rows.map(toFlow);
