@@ -1,0 +1,426 @@
+'use strict';
+/* The PurposeGuard dashboard. Talks only to this server's /v1 API with the
+   session cookie; builds every element with textContent, never innerHTML. */
+(function dashboard() {
+  const state = { policy: null, counts: [], flows: [], activity: [], decisions: new Map() };
+  const RED = '#d92d20';
+  const COLORS = { source: '#98a2b3', raw: '#2f5bea', derived: '#7a5af8' };
+
+  const $ = (id) => document.getElementById(id);
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === 'class') node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  async function api(path, options) {
+    const init = { credentials: 'same-origin', headers: { accept: 'application/json' }, ...options };
+    if (init.body !== undefined) init.headers = { ...init.headers, 'content-type': 'application/json' };
+    const res = await fetch(path, init);
+    const text = await res.text();
+    let body = null;
+    try { body = text ? JSON.parse(text) : null; } catch { body = { message: text }; }
+    return { ok: res.ok, status: res.status, body };
+  }
+
+  /* ---------- policy at a glance ---------- */
+
+  function renderPolicy(policy) {
+    $('mode-chip').textContent = `mode: ${policy.mode}`;
+    if (policy.mode === 'log') $('mode-chip').classList.add('log-mode');
+    $('policy-chip').textContent = `policy ${policy.digest.slice(0, 12)}`;
+    $('stat-datasets').textContent = policy.datasets.length;
+    $('stat-processors').textContent = policy.processors.length;
+    renderPurposeTree(policy.purposes);
+    const counts = new Map(state.counts.map((c) => [c.dataset, c.rows]));
+    fill('datasets', policy.datasets.map((d) => el('li', {},
+      el('span', { class: 'name' }, d.name, ' ', el('span', { class: 'muted small' }, `${d.kind} · ${counts.get(d.name) || 0} rows`)),
+      tags(d.purposes.length ? d.purposes : ['as collected'], d.purposes.length ? '' : 'plain'))));
+    fill('processors', policy.processors.map((p) => el('li', {},
+      el('span', { class: 'name' }, p.name, ' ', el('span', { class: 'muted small' }, p.owner)), tags(p.purposes))));
+    fill('sources', policy.sources.map((s) => el('li', {},
+      el('span', { class: 'name' }, s.name, ' ', el('span', { class: 'muted small' }, s.kind.replace('_', ' '))),
+      tags([`→ ${s.dataset}`], 'plain'))));
+    const select = $('consent-purpose');
+    select.replaceChildren(...policy.purposes.map((p) => el('option', { value: p.name }, p.name)));
+    const consented = policy.purposes.find((p) => p.requiresConsent);
+    if (consented) select.value = consented.name;
+  }
+
+  function renderPurposeTree(purposes) {
+    const children = new Map();
+    for (const p of purposes) {
+      const key = p.parent || '';
+      if (!children.has(key)) children.set(key, []);
+      children.get(key).push(p);
+    }
+    const branch = (parent) => (children.get(parent) || []).map((p) => el('li', {},
+      el('span', { class: 'name' }, p.name.split('.').pop()),
+      p.requiresConsent ? [' ', el('span', { class: 'tag consent' }, 'consent')] : null,
+      children.has(p.name) ? el('ul', {}, branch(p.name)) : null));
+    fill('purposes', branch(''));
+  }
+
+  function tags(names, kind) {
+    return el('span', { class: 'tags' }, names.map((n) => el('span', { class: `tag ${kind || ''}` }, n)));
+  }
+
+  function fill(id, children) {
+    $(id).replaceChildren(...children);
+  }
+
+  /* ---------- lineage graph ---------- */
+
+  async function graphData() {
+    const lineage = await api('/v1/lineage/graph');
+    if (lineage.ok && lineage.body && Array.isArray(lineage.body.nodes)) {
+      return { ...lineage.body, from: 'lineage' };
+    }
+    return { ...graphFromFlows(), from: 'flows' };
+  }
+
+  function graphFromFlows() {
+    const nodes = state.policy.datasets.map((d) => ({ id: d.name, kind: d.kind, purposes: d.purposes }));
+    const edges = new Map();
+    for (const f of state.flows) {
+      for (const input of f.inputs) {
+        const key = [input, f.output, f.processor, f.purpose, f.outcome].join('|');
+        const edge = edges.get(key) || {
+          from: input, to: f.output, processor: f.processor, purpose: f.purpose, rows: 0,
+          violation: f.outcome === 'violation',
+        };
+        edge.rows += f.rows || 0;
+        edges.set(key, edge);
+      }
+    }
+    return { nodes, edges: [...edges.values()] };
+  }
+
+  function drawGraph(graph) {
+    const sources = state.policy.sources;
+    const elements = [];
+    for (const s of sources) elements.push({ data: { id: `source:${s.name}`, label: s.name, kind: 'source' } });
+    for (const n of graph.nodes) {
+      const purposes = n.purposes && n.purposes.length ? n.purposes.join(', ') : '';
+      elements.push({ data: { id: n.id, label: purposes ? `${n.id}\n${purposes}` : n.id, kind: n.kind || 'raw' } });
+    }
+    const known = new Set(elements.map((e) => e.data.id));
+    for (const s of sources) {
+      if (known.has(s.dataset)) {
+        elements.push({ data: { id: `collect:${s.name}`, source: `source:${s.name}`, target: s.dataset, label: 'collect', violation: false, collect: true } });
+      }
+    }
+    graph.edges.forEach((e, i) => {
+      if (!known.has(e.from) || !known.has(e.to)) return;
+      elements.push({ data: {
+        id: `flow:${i}`, source: e.from, target: e.to, violation: Boolean(e.violation),
+        label: `${e.processor} · ${e.purpose}${e.rows ? ` · ${e.rows} rows` : ''}`,
+        processor: e.processor, purpose: e.purpose, rows: e.rows || 0,
+      } });
+    });
+    const cy = window.cytoscape({
+      container: $('graph'),
+      elements,
+      layout: { name: 'preset', positions: layeredPositions(elements), fit: true, padding: 40 },
+      wheelSensitivity: 0.2,
+      style: graphStyle(),
+    });
+    window.purposeguardGraph = cy;
+    const violations = graph.edges.filter((e) => e.violation).length;
+    $('stat-violations').textContent = violations;
+    $('stat-flows').textContent = graph.edges.length;
+    $('graph-note').textContent = graph.from === 'lineage'
+      ? 'From the lineage API. Red dashed edges are flow violations.'
+      : 'Built from recorded flows. Red dashed edges are flow violations.';
+  }
+
+  function layeredPositions(elements) {
+    const nodes = elements.filter((e) => !e.data.source);
+    const edges = elements.filter((e) => e.data.source);
+    const depth = new Map(nodes.map((n) => [n.data.id, n.data.kind === 'source' ? 0 : 1]));
+    for (let pass = 0; pass < nodes.length; pass++) {
+      for (const e of edges) {
+        const next = (depth.get(e.data.source) || 0) + 1;
+        if (e.data.target !== e.data.source && next > (depth.get(e.data.target) || 0) && next < 12) {
+          depth.set(e.data.target, next);
+        }
+      }
+    }
+    const columns = new Map();
+    for (const n of nodes) {
+      const d = depth.get(n.data.id) || 0;
+      if (!columns.has(d)) columns.set(d, []);
+      columns.get(d).push(n.data.id);
+    }
+    const positions = {};
+    for (const [d, ids] of columns) {
+      ids.forEach((id, i) => { positions[id] = { x: d * 260, y: (i - (ids.length - 1) / 2) * 110 }; });
+    }
+    return positions;
+  }
+
+  function graphStyle() {
+    return [
+      { selector: 'node', style: {
+        shape: 'round-rectangle', width: 150, height: 46, label: 'data(label)', 'text-wrap': 'wrap',
+        'text-valign': 'center', 'text-halign': 'center', 'font-size': 11, color: '#fff',
+        'font-family': 'Inter, Segoe UI, system-ui, sans-serif', 'font-weight': 600,
+        'background-color': (n) => COLORS[n.data('kind')] || COLORS.raw,
+      } },
+      { selector: 'node[kind = "source"]', style: { shape: 'ellipse', width: 96, height: 36 } },
+      { selector: 'edge', style: {
+        width: 2, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'line-color': '#8392ab',
+        'target-arrow-color': '#8392ab', label: 'data(label)', 'font-size': 10, color: '#475467',
+        'text-background-color': '#fbfcfe', 'text-background-opacity': 1, 'text-background-padding': 2,
+        'text-rotation': 'autorotate',
+      } },
+      { selector: 'edge[?collect]', style: { 'line-style': 'dotted', label: '', 'line-color': '#c0c7d4', 'target-arrow-color': '#c0c7d4' } },
+      { selector: 'edge[?violation]', style: {
+        'line-color': RED, 'target-arrow-color': RED, 'line-style': 'dashed', width: 3, color: RED,
+      } },
+    ];
+  }
+
+  /* ---------- live activity ---------- */
+
+  function describe(a) {
+    switch (a.type) {
+      case 'decision':
+        return { badge: a.allowed ? 'allow' : 'deny', what: `${a.processor} read ${a.dataset} for ${a.purpose}`,
+          why: a.allowed ? `${a.rows} rows · rule ${a.rule}` : `${a.reason} (rule ${a.rule})` };
+      case 'flow':
+        return { badge: a.outcome === 'allowed' ? 'allow' : 'violation', what: `${a.processor} wrote ${a.output} for ${a.purpose}`,
+          why: `${a.rows} rows · ${a.reason}` };
+      case 'collection':
+        return { badge: 'info', what: `collected from ${a.source}`,
+          why: `${a.accepted} accepted · ${a.rejected} refused · ${a.duplicates} duplicates` };
+      case 'erasure':
+        return { badge: 'info', what: 'erasure', why: `${a.rows} rows removed · ${a.queued} downstream removals queued` };
+      default:
+        return { badge: 'deny', what: a.alert || a.type, why: a.severity || '' };
+    }
+  }
+
+  function addActivity(a) {
+    state.activity.unshift(a);
+    state.activity.length = Math.min(state.activity.length, 100);
+    if (a.type === 'decision') {
+      const d = state.decisions.get(a.processor) || { allow: 0, deny: 0 };
+      d[a.allowed ? 'allow' : 'deny'] += 1;
+      state.decisions.set(a.processor, d);
+    }
+    renderActivity();
+  }
+
+  function renderActivity() {
+    const items = state.activity.map((a) => {
+      const d = describe(a);
+      return el('li', { 'data-type': a.type },
+        el('span', { class: `badge ${d.badge}` }, d.badge),
+        el('span', { class: 'what' }, d.what),
+        el('time', {}, new Date(a.at).toLocaleTimeString()),
+        el('span', { class: 'why' }, d.why));
+    });
+    if (items.length) fill('activity', items);
+    $('activity-count').textContent = `${state.activity.length} recent`;
+    scheduleDecisionChart();
+  }
+
+  function connectLive() {
+    const source = new EventSource('/v1/events/stream');
+    const onEvent = (message) => addActivity(JSON.parse(message.data));
+    for (const type of ['decision', 'flow', 'collection', 'alert', 'erasure']) source.addEventListener(type, onEvent);
+    source.onopen = () => { $('live-chip').textContent = 'live'; };
+    source.onerror = () => { $('live-chip').textContent = 'live: reconnecting'; };
+  }
+
+  /* ---------- subject lookup and actions ---------- */
+
+  function renderValue(value) {
+    if (Array.isArray(value)) {
+      if (value.length === 0) return el('span', { class: 'muted' }, 'none');
+      if (value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
+        const keys = [...new Set(value.flatMap((v) => Object.keys(v)))];
+        return el('table', {}, el('thead', {}, el('tr', {}, keys.map((k) => el('th', {}, k)))),
+          el('tbody', {}, value.map((v) => el('tr', {}, keys.map((k) => el('td', {}, cell(v[k])))))));
+      }
+      return el('span', {}, value.map(cell).join(', '));
+    }
+    if (value && typeof value === 'object') {
+      return el('table', {}, el('tbody', {}, Object.entries(value).map(([k, v]) =>
+        el('tr', {}, el('th', {}, k), el('td', {}, typeof v === 'object' && v !== null ? renderValue(v) : cell(v))))));
+    }
+    return el('span', {}, cell(value));
+  }
+
+  function cell(v) {
+    if (v === null || v === undefined) return '–';
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  }
+
+  function note(text, kind) {
+    return el('div', { class: `note ${kind || ''}` }, text);
+  }
+
+  function section(title, response, missing) {
+    if (response.status === 404 && response.body && /^no route/.test(response.body.message || '')) {
+      return [el('h3', {}, title), note(missing)];
+    }
+    if (!response.ok) return [el('h3', {}, title), note(errorText(response), 'bad')];
+    return [el('h3', {}, title), renderValue(response.body)];
+  }
+
+  function errorText(response) {
+    const b = response.body || {};
+    return `${response.status} ${b.code || ''}: ${b.message || 'request failed'}`;
+  }
+
+  async function lookUpSubject(event) {
+    event.preventDefault();
+    const email = $('subject-email').value.trim();
+    const q = encodeURIComponent(email);
+    $('subject-result').replaceChildren(note('Looking up…'));
+    const [lineage, consent] = await Promise.all([
+      api(`/v1/lineage/subject?email=${q}`), api(`/v1/consent?email=${q}`),
+    ]);
+    $('subject-result').classList.remove('muted');
+    $('subject-result').replaceChildren(
+      ...section('Where the data went', lineage, 'The subject lineage API is not available on this server.'),
+      ...section('Consent', consent, 'The consent API is not available on this server.'));
+  }
+
+  function confirmStep(title, text) {
+    const dialog = $('confirm');
+    $('confirm-title').textContent = title;
+    $('confirm-text').textContent = text;
+    dialog.returnValue = '';
+    dialog.showModal();
+    return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true }));
+  }
+
+  async function recordConsent(event) {
+    event.preventDefault();
+    const body = { email: $('consent-email').value.trim(), purpose: $('consent-purpose').value, status: $('consent-status').value };
+    const verb = body.status === 'granted' ? 'Grant' : 'Withdraw';
+    if (!(await confirmStep(`${verb} consent?`, `${verb} ${body.purpose} for this subject. It takes effect on the next read and is audited.`))) return;
+    const res = await api('/v1/consent', { method: 'POST', body: JSON.stringify(body) });
+    $('action-result').replaceChildren(res.ok ? note('Consent recorded.', 'good') : note(errorText(res), 'bad'), res.ok ? renderValue(res.body) : '');
+  }
+
+  async function eraseSubject(event) {
+    event.preventDefault();
+    const email = $('erasure-email').value.trim();
+    const ok = await confirmStep('Erase this subject?',
+      'Their records are removed from every raw and derived dataset, their consent is tombstoned and downstream removals are queued. This cannot be undone.');
+    if (!ok) return;
+    const res = await api('/v1/erasure', { method: 'POST', body: JSON.stringify({ email }) });
+    $('action-result').replaceChildren(res.ok ? note('Erased. Receipt:', 'good') : note(errorText(res), 'bad'), res.ok ? renderValue(res.body) : '');
+    if (res.ok) refreshCounts();
+  }
+
+  /* ---------- charts ---------- */
+
+  const charts = {};
+
+  function chart(id, config) {
+    if (charts[id]) charts[id].destroy();
+    charts[id] = new window.Chart($(id), config);
+  }
+
+  function datasetChart() {
+    const rows = state.policy.datasets.map((d) => state.counts.filter((c) => c.dataset === d.name).reduce((s, c) => s + c.rows, 0));
+    chart('chart-datasets', {
+      type: 'bar',
+      data: { labels: state.policy.datasets.map((d) => d.name), datasets: [{ label: 'records', data: rows,
+        backgroundColor: state.policy.datasets.map((d) => (d.kind === 'derived' ? COLORS.derived : COLORS.raw)), borderRadius: 5 }] },
+      options: chartOptions('Records by dataset', false),
+    });
+  }
+
+  let pendingChart = null;
+  function scheduleDecisionChart() {
+    if (pendingChart) return;
+    pendingChart = setTimeout(() => { pendingChart = null; decisionChart(); }, 250);
+  }
+
+  async function decisionChart() {
+    const fromReport = state.report ? reportDecisions(state.report) : null;
+    const data = fromReport || [...state.decisions.entries()].map(([processor, d]) => ({ processor, ...d }));
+    $('report-note').textContent = fromReport ? 'from /v1/reports' : 'decisions seen live since the page opened';
+    chart('chart-decisions', {
+      type: 'bar',
+      data: { labels: data.map((d) => d.processor), datasets: [
+        { label: 'allowed', data: data.map((d) => d.allow), backgroundColor: '#12805c', borderRadius: 4 },
+        { label: 'denied', data: data.map((d) => d.deny), backgroundColor: RED, borderRadius: 4 },
+      ] },
+      options: chartOptions('Read decisions by processor', true),
+    });
+  }
+
+  /* Accepts a report with per-processor rows of allowed/denied counts, whatever their exact names. */
+  function reportDecisions(report) {
+    const rows = Array.isArray(report.processors) ? report.processors : Array.isArray(report.byProcessor) ? report.byProcessor : null;
+    if (!rows) return null;
+    const num = (r, names) => names.map((n) => r[n]).find((v) => typeof v === 'number') || 0;
+    return rows.map((r) => ({
+      processor: r.processor || r.name,
+      allow: num(r, ['allowed', 'allows', 'allow', 'reads_allowed']),
+      deny: num(r, ['denied', 'denials', 'deny', 'reads_denied']),
+    }));
+  }
+
+  function chartOptions(title, stacked) {
+    return {
+      responsive: true, maintainAspectRatio: false, animation: false,
+      plugins: { title: { display: true, text: title, align: 'start', font: { size: 13, weight: '600' }, color: '#17202e' },
+        legend: { display: stacked, position: 'bottom' } },
+      scales: { x: { stacked, grid: { display: false } }, y: { stacked, beginAtZero: true, ticks: { precision: 0 } } },
+    };
+  }
+
+  /* ---------- start ---------- */
+
+  async function refreshCounts() {
+    const counts = await api('/v1/datasets');
+    state.counts = counts.ok ? counts.body.datasets : [];
+    $('stat-records').textContent = state.counts.reduce((s, c) => s + c.rows, 0).toLocaleString();
+    datasetChart();
+  }
+
+  async function start() {
+    const [policy, counts, flows, report] = await Promise.all([
+      api('/v1/policy'), api('/v1/datasets'), api('/v1/flows'), api('/v1/reports?format=json'),
+    ]);
+    if (policy.status === 401) { window.location.reload(); return; }
+    state.policy = policy.body;
+    state.counts = counts.ok ? counts.body.datasets : [];
+    state.flows = flows.ok ? flows.body.flows : [];
+    state.report = report.ok ? report.body : null;
+    $('stat-records').textContent = state.counts.reduce((s, c) => s + c.rows, 0).toLocaleString();
+    renderPolicy(state.policy);
+    drawGraph(await graphData());
+    datasetChart();
+    decisionChart();
+    connectLive();
+    $('subject-form').addEventListener('submit', lookUpSubject);
+    $('consent-form').addEventListener('submit', recordConsent);
+    $('erasure-form').addEventListener('submit', eraseSubject);
+    document.body.dataset.ready = 'true';
+  }
+
+  window.addEventListener('DOMContentLoaded', () => {
+    start().catch((error) => {
+      document.body.dataset.ready = 'error';
+      $('graph-note').textContent = `The dashboard could not load: ${error.message}`;
+    });
+  });
+})();
