@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PurposeGuardError } from '../../errors.js';
 
@@ -23,7 +24,8 @@ const FILES: Readonly<Record<string, () => string>> = {
   'dashboard.css': () => `${STATIC_DIR}dashboard.css`,
   'dashboard.js': () => `${STATIC_DIR}dashboard.js`,
   'cytoscape.min.js': () => require.resolve('cytoscape/dist/cytoscape.min.js'),
-  'chart.umd.js': () => require.resolve('chart.js/dist/chart.umd.js'),
+  // chart.js exports no path to its UMD build; it sits beside the main file.
+  'chart.umd.js': () => join(dirname(require.resolve('chart.js')), 'chart.umd.js'),
 };
 
 /**

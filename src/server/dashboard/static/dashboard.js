@@ -122,7 +122,7 @@
       if (!known.has(e.from) || !known.has(e.to)) return;
       elements.push({ data: {
         id: `flow:${i}`, source: e.from, target: e.to, violation: Boolean(e.violation),
-        label: `${e.processor} · ${e.purpose}${e.rows ? ` · ${e.rows} rows` : ''}`,
+        label: `${e.processor}\n${e.purpose}${e.rows ? ` · ${e.rows} rows` : ''}`,
         processor: e.processor, purpose: e.purpose, rows: e.rows || 0,
       } });
     });
@@ -130,7 +130,6 @@
       container: $('graph'),
       elements,
       layout: { name: 'preset', positions: layeredPositions(elements), fit: true, padding: 40 },
-      wheelSensitivity: 0.2,
       style: graphStyle(),
     });
     window.purposeguardGraph = cy;
@@ -142,16 +141,16 @@
       : 'Built from recorded flows. Red dashed edges are flow violations.';
   }
 
+  /* Columns by depth along the flows; within a column, nodes sit near the
+     average row of their inputs so that edges cross as little as possible. */
   function layeredPositions(elements) {
     const nodes = elements.filter((e) => !e.data.source);
-    const edges = elements.filter((e) => e.data.source);
+    const edges = elements.filter((e) => e.data.source && e.data.source !== e.data.target);
     const depth = new Map(nodes.map((n) => [n.data.id, n.data.kind === 'source' ? 0 : 1]));
     for (let pass = 0; pass < nodes.length; pass++) {
       for (const e of edges) {
         const next = (depth.get(e.data.source) || 0) + 1;
-        if (e.data.target !== e.data.source && next > (depth.get(e.data.target) || 0) && next < 12) {
-          depth.set(e.data.target, next);
-        }
+        if (next > (depth.get(e.data.target) || 0) && next < 12) depth.set(e.data.target, next);
       }
     }
     const columns = new Map();
@@ -160,9 +159,19 @@
       if (!columns.has(d)) columns.set(d, []);
       columns.get(d).push(n.data.id);
     }
+    const row = new Map();
     const positions = {};
-    for (const [d, ids] of columns) {
-      ids.forEach((id, i) => { positions[id] = { x: d * 260, y: (i - (ids.length - 1) / 2) * 110 }; });
+    for (const d of [...columns.keys()].sort((a, b) => a - b)) {
+      const ids = columns.get(d);
+      const weight = (id) => {
+        const inputs = edges.filter((e) => e.data.target === id && row.has(e.data.source)).map((e) => row.get(e.data.source));
+        return inputs.length ? inputs.reduce((s, r) => s + r, 0) / inputs.length : ids.indexOf(id);
+      };
+      const ordered = [...ids].sort((a, b) => weight(a) - weight(b));
+      ordered.forEach((id, i) => {
+        row.set(id, i);
+        positions[id] = { x: d * 400, y: (i - (ordered.length - 1) / 2) * 130 };
+      });
     }
     return positions;
   }
@@ -170,7 +179,7 @@
   function graphStyle() {
     return [
       { selector: 'node', style: {
-        shape: 'round-rectangle', width: 150, height: 46, label: 'data(label)', 'text-wrap': 'wrap',
+        shape: 'round-rectangle', width: 180, height: 48, label: 'data(label)', 'text-wrap': 'wrap',
         'text-valign': 'center', 'text-halign': 'center', 'font-size': 11, color: '#fff',
         'font-family': 'Inter, Segoe UI, system-ui, sans-serif', 'font-weight': 600,
         'background-color': (n) => COLORS[n.data('kind')] || COLORS.raw,
@@ -179,8 +188,8 @@
       { selector: 'edge', style: {
         width: 2, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'line-color': '#8392ab',
         'target-arrow-color': '#8392ab', label: 'data(label)', 'font-size': 10, color: '#475467',
-        'text-background-color': '#fbfcfe', 'text-background-opacity': 1, 'text-background-padding': 2,
-        'text-rotation': 'autorotate',
+        'text-wrap': 'wrap', 'text-background-color': '#fbfcfe', 'text-background-opacity': 0.9,
+        'text-background-padding': 2, 'text-background-shape': 'round-rectangle',
       } },
       { selector: 'edge[?collect]', style: { 'line-style': 'dotted', label: '', 'line-color': '#c0c7d4', 'target-arrow-color': '#c0c7d4' } },
       { selector: 'edge[?violation]', style: {
@@ -359,8 +368,8 @@
     chart('chart-decisions', {
       type: 'bar',
       data: { labels: data.map((d) => d.processor), datasets: [
-        { label: 'allowed', data: data.map((d) => d.allow), backgroundColor: '#12805c', borderRadius: 4 },
-        { label: 'denied', data: data.map((d) => d.deny), backgroundColor: RED, borderRadius: 4 },
+        { label: 'allowed', data: data.map((d) => d.allow), backgroundColor: '#12805c', maxBarThickness: 72 },
+        { label: 'denied', data: data.map((d) => d.deny), backgroundColor: RED, maxBarThickness: 72 },
       ] },
       options: chartOptions('Read decisions by processor', true),
     });

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { startServer } from '../src/server/serve.js';
+import type { RunningServer } from '../src/server/serve.js';
+import { seedDashboard } from './dashboard-seed.js';
+import { bearer } from './server-helpers.js';
+import { example, openEngine, ROOT } from './support.js';
+import type { TestEngine } from './support.js';
+
+const CHROMIUM = process.env['PURPOSEGUARD_CHROMIUM'] ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const OUT = join(ROOT, 'test-output');
+const RED = 'rgb(217,45,32)';
+
+let t: TestEngine;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no chromium at ${CHROMIUM}: install it (apt-get install chromium) or set PURPOSEGUARD_CHROMIUM`);
+  }
+  mkdirSync(OUT, { recursive: true });
+  t = await openEngine(example('policy.yaml'));
+  await seedDashboard(t.pg);
+  server = await startServer(t.pg, { port: 0, host: '127.0.0.1', rateLimit: null });
+  await read('demo-ads-ranker', 'ads.optimization');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, deviceScaleFactor: 1 });
+  page.setDefaultTimeout(15_000);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close({ drainMs: 1000 });
+  await t?.pg.close();
+});
+
+function read(token: string, purpose: string): Promise<Response> {
+  return fetch(`${server.url}/v1/datasets/events/query`, { method: 'POST', headers: bearer(token), body: JSON.stringify({ purpose }) });
+}
+
+test('the login form trades the admin token for an HttpOnly SameSite=Strict session cookie', async () => {
+  await page.goto(server.url);
+  assert.equal(await page.locator('input[name=token]').count(), 1);
+  await page.screenshot({ path: join(OUT, 'dashboard-login.png') });
+  await page.fill('input[name=token]', 'not-the-token');
+  await page.click('button[type=submit]');
+  assert.ok(await page.locator('.error:not([hidden])').isVisible());
+  await page.fill('input[name=token]', 'demo-admin');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('body[data-ready=true]');
+  const [cookie] = await page.context().cookies();
+  assert.equal(cookie?.name, 'pg_session');
+  assert.equal(cookie?.httpOnly, true);
+  assert.equal(cookie?.sameSite, 'Strict');
+  assert.notEqual(cookie?.value, 'demo-admin');
+  assert.ok(!(await page.content()).includes('demo-admin'));
+});
+
+test('the lineage graph shows the violating flow as a red edge', async () => {
+  const edges = await page.evaluate(() => {
+    const cy = (globalThis as unknown as { purposeguardGraph: CyLike }).purposeguardGraph;
+    return cy.edges().map((e) => ({
+      source: e.data('source') as string, target: e.data('target') as string,
+      violation: e.data('violation') as boolean, color: e.style('line-color') as string,
+    }));
+  });
+  const bad = edges.filter((e) => e.violation);
+  assert.deepEqual(bad.map((e) => [e.source, e.target]), [['events', 'ai_corpus']]);
+  assert.equal(bad[0]?.color.replace(/\s/g, ''), RED);
+  const good = edges.find((e) => e.target === 'lookalike_seeds');
+  assert.ok(good && good.color.replace(/\s/g, '') !== RED);
+  assert.equal(await page.textContent('#stat-violations'), '1');
+});
+
+test('live decisions arrive as they happen', async () => {
+  assert.equal((await read('demo-ads-ranker', 'ai.training')).status, 403);
+  await page.waitForSelector('#activity .badge.deny');
+  const text = await page.textContent('#activity');
+  assert.match(text ?? '', /ads-ranker read events for ai\.training/);
+  assert.match(text ?? '', /ads-ranker read events for ads\.optimization/);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(OUT, 'dashboard.png'), fullPage: true });
+  await page.locator('#graph').screenshot({ path: join(OUT, 'dashboard-graph.png') });
+  copyFileSync(join(OUT, 'dashboard.png'), join(ROOT, 'docs', 'dashboard.png'));
+});
+
+test('a subject lookup shows where the data went and the consent state', async () => {
+  await page.fill('#subject-email', 'mina.lee@example.com');
+  await page.click('#subject-form button[type=submit]');
+  await page.waitForSelector('#subject-result h3:nth-of-type(2)');
+  const text = (await page.textContent('#subject-result')) ?? '';
+  assert.match(text, /Where the data went/);
+  assert.match(text, /Consent/);
+  assert.ok(!text.includes('could not'));
+  await page.locator('#subject-result').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(OUT, 'dashboard-subject.png'), fullPage: true });
+});
+
+interface CyLike {
+  edges(): { map<T>(fn: (edge: { data(key: string): unknown; style(key: string): unknown }) => T): T[] };
+}
