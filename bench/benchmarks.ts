@@ -1,5 +1,6 @@
 import { decisionBenchmarks } from './decision-bench.js';
 import type { Benchmark } from './harness.js';
+import { httpIngestVsNoop } from './http-bench.js';
 import { ingestOverhead } from './ingest-bench.js';
 import { readOverhead } from './read-bench.js';
 

@@ -43,8 +43,11 @@ export interface IngestOptions {
   readonly actor: string;
   /** Events per transaction; `Infinity` commits everything in one. */
   readonly chunkSize?: number;
-  /** When aborted, nothing more is committed and ingest throws `timeout`. */
-  readonly signal?: AbortSignal;
+  /**
+   * An AbortSignal, or anything with `aborted`: once aborted, nothing more
+   * is committed and ingest throws `timeout`.
+   */
+  readonly signal?: { readonly aborted: boolean };
 }
 
 interface Pending {

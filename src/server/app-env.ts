@@ -7,8 +7,8 @@ export interface AppEnv {
     requestId: string;
     /** The route pattern that answered, set by the route table. */
     route: string;
-    /** Aborts when the request's deadline passes. */
-    deadline: AbortSignal;
+    /** Reads as aborted once the request's deadline has passed. */
+    deadline: { readonly aborted: boolean };
   };
 }
 

@@ -31,6 +31,7 @@ import type {
   WriteBatch,
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { GroupCommit } from './sqlite-group-commit.js';
 
 type Row = Record<string, unknown>;
 
@@ -41,6 +42,7 @@ const RECORD_COLUMNS =
 /**
  * The embedded store: one SQLite file through better-sqlite3, in WAL mode
  * with full synchronous commits, so an acknowledged write survives a crash.
+ * Concurrent commits and audit appends share a transaction (group commit).
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -51,6 +53,7 @@ export class SqliteStore implements Store {
   readonly #insertEdge: Statement;
   readonly #insertAudit: Statement;
   readonly #lastAudit: Statement;
+  readonly #group: GroupCommit;
 
   constructor(file: string) {
     this.location = file;
@@ -84,6 +87,7 @@ export class SqliteStore implements Store {
     this.#lastAudit = this.#db.prepare(
       'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
     );
+    this.#group = new GroupCommit(this.#db);
   }
 
   /** The underlying connection, for benchmarks and tests. */
@@ -111,14 +115,14 @@ export class SqliteStore implements Store {
   }
 
   async commit(batch: WriteBatch): Promise<CommitResult> {
-    return this.#db.transaction(() => {
+    return this.#group.run(() => {
       const flowId = batch.flow ? this.#insertFlow(batch.flow, batch.records?.length ?? 0) : null;
       const recordIds = (batch.records ?? []).map((r) => this.#writeRecord(r, flowId));
       for (const change of batch.consents ?? []) this.#writeConsent(change);
       const entries = typeof batch.audit === 'function' ? batch.audit(recordIds) : batch.audit;
       const audit = this.#appendAudit(entries);
       return { recordIds, flowId, audit };
-    }).immediate();
+    });
   }
 
   async *readRecords(plan: ReadPlan): AsyncIterable<StoredRecord[]> {
@@ -283,7 +287,7 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]> {
-    return this.#db.transaction(() => this.#appendAudit(entries)).immediate();
+    return this.#group.run(() => this.#appendAudit(entries));
   }
 
   async readAudit(range: { afterSeq: number; limit: number }): Promise<AuditEntry[]> {
@@ -294,6 +298,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.#db.open) this.#group.flush();
     if (this.#db.open) this.#db.close();
   }
 
