@@ -460,6 +460,7 @@ function sqliteDialect(): SqlDialect & { values: Record<string, unknown> } {
   let n = 0;
   const dialect = {
     values,
+    setFence: '',
     param(value: unknown): string {
       const name = `p${n++}`;
       values[name] = value;
