@@ -1,4 +1,6 @@
 import { readDataset } from '../decision/read.js';
+import { writeDerived } from '../flow/write-derived.js';
+import type { WriteRequest, WriteResult } from '../flow/write-derived.js';
 import type { ReadRequest, ReadResult } from '../decision/read.js';
 import type { Guard } from '../decision/guard.js';
 import { silentLogger } from '../log.js';
@@ -65,6 +67,14 @@ export class PurposeGuard {
   /** A purpose-checked read; throws `purpose_denied` when denied. */
   read(request: ReadRequest): Promise<ReadResult> {
     return readDataset(this.ctx, request);
+  }
+
+  /**
+   * Writes derived rows under a purpose; each row's label is the meet of
+   * its sources' labels. Throws `flow_violation` when blocked.
+   */
+  write(request: WriteRequest): Promise<WriteResult> {
+    return writeDerived(this.ctx, request);
   }
 
   async close(): Promise<void> {

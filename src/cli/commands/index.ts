@@ -4,12 +4,14 @@ import { ingestCommand } from './ingest.js';
 import { policyCheck } from './policy-check.js';
 import { readCommand } from './read.js';
 import { serveCommand } from './serve.js';
+import { writeCommand } from './write.js';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   policyCheck,
   ingestCommand,
   readCommand,
+  writeCommand,
   serveCommand,
   demoCommand,
 ];
