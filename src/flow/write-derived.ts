@@ -150,12 +150,14 @@ async function fetchSources(
   rows.forEach((row, i) => {
     row.from.forEach((id, j) => {
       if (!found.has(id)) {
-        issues.push({ code: 'unknown_record', path: `rows[${i}].from[${j}]`, message: `no record ${id} of owner '${owner}'` });
+        const path = `rows[${i}].from[${j}]`;
+        issues.push({ code: 'unknown_record', path, message: `no record ${id} of owner '${owner}'` });
       }
     });
   });
   if (issues.length > 0) {
-    throw new PurposeGuardError('invalid_request', `${issues.length} source id(s) name no record of owner '${owner}'; nothing was written`, { issues: issues.slice(0, MAX_REPORTED) });
+    const message = `${issues.length} source id(s) name no record of owner '${owner}'; nothing was written`;
+    throw new PurposeGuardError('invalid_request', message, { issues: issues.slice(0, MAX_REPORTED) });
   }
   return found;
 }
@@ -170,7 +172,9 @@ async function planRows(
   const check = new FlowCheck({ guard: ctx.guard, store: ctx.store, ...target });
   const out: PlannedRow[] = [];
   for (const [i, row] of rows.entries()) {
-    const records = row.from.map((id) => sources.get(id)).filter((r): r is StoredRecord => r !== undefined);
+    const records = row.from
+      .map((id) => sources.get(id))
+      .filter((r): r is StoredRecord => r !== undefined);
     const meet = meetOf(ctx.policy, ctx.guard.labels, records, target.dataset.name);
     const short = declared ? coverageOf(declared, records, i) : null;
     const derived = declared && !short ? reclassifiedLabel(meet, declared) : meet;
@@ -229,10 +233,12 @@ async function commitRows(
   const result = await ctx.store.commit({
     records,
     flow,
-    audit: (_ids, flowId) => flowAudit(request, target, { flow, flowId, violations: plan.violations, declared: plan.declared, rows: records.length }),
+    audit: (_ids, flowId) => flowAudit(request, target, {
+      flow, flowId, violations: plan.violations, declared: plan.declared, rows: records.length,
+    }),
   });
   const reason = plan.violations[0]?.reason ?? plan.planned[0]?.decision.reason ?? '';
-  ctx.log({ type: 'flow', processor: request.processor, purpose: request.purpose, output: target.dataset.name, outcome, rows: records.length, reason });
+  logFlow(ctx, request, { output: target.dataset.name, outcome, rows: records.length, reason });
   return {
     outcome,
     flowId: result.flowId ?? 0,
@@ -344,7 +350,9 @@ async function deny(
       },
     }],
   });
-  ctx.log({ type: 'flow', processor: request.processor, purpose: request.purpose, output: target.dataset.name, outcome: 'denied', rows: 0, reason: first?.reason ?? '' });
+  logFlow(ctx, request, {
+    output: target.dataset.name, outcome: 'denied', rows: 0, reason: first?.reason ?? '',
+  });
 }
 
 /** A write refused before any data was looked at: not registered. */
@@ -365,7 +373,17 @@ async function auditDenial(
     via: request.actor ?? 'library',
   };
   await ctx.store.appendAudit([{ kind: 'violation', actor: request.processor, owner, data }]);
-  ctx.log({ type: 'flow', processor: request.processor, purpose: request.purpose, output: request.dataset, outcome: 'denied', rows: 0, reason: decision.reason });
+  logFlow(ctx, request, {
+    output: request.dataset, outcome: 'denied', rows: 0, reason: decision.reason,
+  });
+}
+
+function logFlow(
+  ctx: EngineContext,
+  request: WriteRequest,
+  facts: { output: string; outcome: 'allowed' | 'violation' | 'denied'; rows: number; reason: string },
+): void {
+  ctx.log({ type: 'flow', processor: request.processor, purpose: request.purpose, ...facts });
 }
 
 function flowError(violations: readonly RowViolation[], rows: number): PurposeGuardError {
@@ -375,7 +393,8 @@ function flowError(violations: readonly RowViolation[], rows: number): PurposeGu
     path: v.row >= 0 ? `rows[${v.row}]` : 'request',
     message: v.reason,
   }));
-  const message = `flow denied: ${violations.length} of ${rows} row(s) violate the policy (${first?.reason ?? 'no reason'}); nothing was written`;
+  const why = first?.reason ?? 'no reason';
+  const message = `flow denied: ${violations.length} of ${rows} row(s) violate the policy (${why}); nothing was written`;
   return new PurposeGuardError('flow_violation', message, { issues });
 }
 
