@@ -1,15 +1,21 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
 import { ingestCommand } from './ingest.js';
+import { lineageCommand } from './lineage.js';
 import { policyCheck } from './policy-check.js';
+import { policyDiffCommand } from './policy-diff.js';
 import { readCommand } from './read.js';
 import { serveCommand } from './serve.js';
+import { writeCommand } from './write.js';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   policyCheck,
+  policyDiffCommand,
   ingestCommand,
   readCommand,
+  writeCommand,
+  lineageCommand,
   serveCommand,
   demoCommand,
 ];

@@ -128,7 +128,7 @@ export class PostgresStore implements Store {
         recordIds.push(await writeRecord(db, record, flowId));
       }
       for (const change of batch.consents ?? []) await writeConsent(db, change);
-      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds) : batch.audit;
+      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds, flowId) : batch.audit;
       const audit = await appendAuditIn(db, entries);
       return { recordIds, flowId, audit };
     });
