@@ -60,6 +60,9 @@ export class SqliteStore implements Store {
       this.#db.pragma('synchronous = FULL');
       this.#db.pragma('busy_timeout = 5000');
       this.#db.pragma('foreign_keys = ON');
+      // Index pages stay in memory while a batch lands: subject and dedupe
+      // keys are random, so a small cache turns each insert into page reads.
+      this.#db.pragma('cache_size = -65536');
       migrate(this.#db);
     } catch (error) {
       throw new PurposeGuardError('store_unavailable', `cannot open SQLite store ${file}`, { cause: error });
