@@ -8,9 +8,9 @@ export interface ErasureReceipt {
   /** The sequence number of the audit entry that records it. */
   readonly erasure_id: number;
   readonly kind: 'erasure' | 'expiry';
-  /** Rows removed directly, by dataset. */
+  /** Rows holding the subject, by dataset (raw or derived). */
   readonly datasets: Readonly<Record<string, number>>;
-  /** Rows removed because they were derived from those, by dataset. */
+  /** Further rows removed because lineage shows they came from those. */
   readonly derived: Readonly<Record<string, number>>;
   readonly total_rows: number;
   readonly consent_records: number;
