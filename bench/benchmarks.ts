@@ -1,12 +1,14 @@
 import { decisionBenchmarks } from './decision-bench.js';
 import { erasureGrowth, erasureGrowthPg } from './erasure-bench.js';
 import type { Benchmark } from './harness.js';
+import { ingestOverhead } from './ingest-bench.js';
 import { readOverhead } from './read-bench.js';
 
 /** Every benchmark `npm run bench` runs, in order. Add new ones here. */
 export const benchmarks: readonly Benchmark[] = [
   ...decisionBenchmarks,
   readOverhead,
+  ingestOverhead,
   erasureGrowth,
   erasureGrowthPg,
 ];
