@@ -15,7 +15,11 @@ const POLICY = new URL('../../examples/policy.yaml', import.meta.url).pathname;
 const WARMUP = 3;
 const RUNS = 15;
 const LABEL: LabelClass = {
-  purposes: ['ads.optimization', 'ai.training'], categories: [], source: 'web', jurisdiction: 'US', flags: [],
+  purposes: ['ads.optimization', 'ai.training'],
+  categories: [],
+  source: 'web',
+  jurisdiction: 'US',
+  flags: [],
 };
 
 interface BuiltStore {
@@ -89,7 +93,9 @@ async function timeErasure(store: BuiltStore, i: number): Promise<number> {
   const start = performance.now();
   const receipt = await store.pg.forget({ subject, actor: 'bench' });
   const ms = performance.now() - start;
-  if (receipt.total_rows < 5) throw new Error(`erasure ${i} removed ${receipt.total_rows} rows, expected at least 5`);
+  if (receipt.total_rows < 5) {
+    throw new Error(`erasure ${i} removed ${receipt.total_rows} rows, expected at least 5`);
+  }
   return ms;
 }
 
@@ -110,7 +116,8 @@ async function buildSqlite(records: number, ctx: BenchContext): Promise<BuiltSto
   // erasure pays for that checkpoint.
   db.pragma('wal_checkpoint(TRUNCATE)');
   const targets = await addTargets(engine, records, WARMUP + RUNS);
-  ctx.log(`sqlite: ${records.toLocaleString('en-US')} records built in ${Math.round(performance.now() - started)} ms`);
+  const ms = Math.round(performance.now() - started);
+  ctx.log(`sqlite: ${records.toLocaleString('en-US')} records built in ${ms} ms`);
   return {
     pg: engine,
     targets,
@@ -139,7 +146,8 @@ async function buildPostgres(url: string, records: number, ctx: BenchContext): P
   const started = performance.now();
   await run(postgresSeedSql({ records, labelId }));
   const targets = await addTargets(engine, records, WARMUP + RUNS);
-  ctx.log(`postgres: ${records.toLocaleString('en-US')} records built in ${Math.round(performance.now() - started)} ms`);
+  const ms = Math.round(performance.now() - started);
+  ctx.log(`postgres: ${records.toLocaleString('en-US')} records built in ${ms} ms`);
   return {
     pg: engine,
     targets,

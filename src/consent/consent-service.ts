@@ -56,7 +56,10 @@ const MAX_EVIDENCE = 200;
  * await recordConsent(ctx, { email: 'mina@example.com', purpose: 'ai.training',
  *   status: 'withdrawn', actor: 'cli' });
  */
-export async function recordConsent(ctx: EngineContext, request: ConsentRequest): Promise<ConsentReceipt> {
+export async function recordConsent(
+  ctx: EngineContext,
+  request: ConsentRequest,
+): Promise<ConsentReceipt> {
   checkPurpose(ctx, request.purpose);
   if (!STATUSES.has(request.status)) {
     throw new PurposeGuardError('invalid_consent', `consent status must be granted, denied or withdrawn, not '${String(request.status)}'`);
@@ -76,15 +79,21 @@ export async function recordConsent(ctx: EngineContext, request: ConsentRequest)
  * purposes through the policy's `consent.tcf.purposes`. A string that
  * cannot be decoded is an `invalid_consent` error, never "no consent".
  */
-export async function recordTcfConsent(ctx: EngineContext, request: TcfConsentRequest): Promise<ConsentReceipt> {
-  if (typeof request.tcf !== 'string') throw new PurposeGuardError('invalid_consent', 'tcf must be a TCF v2 consent string');
+export async function recordTcfConsent(
+  ctx: EngineContext,
+  request: TcfConsentRequest,
+): Promise<ConsentReceipt> {
+  if (typeof request.tcf !== 'string') {
+    throw new PurposeGuardError('invalid_consent', 'tcf must be a TCF v2 consent string');
+  }
   const mapped = tcfToPurposes(decodeTcf(request.tcf.trim()), ctx.policy.tcfPurposes);
   if (mapped.granted.length + mapped.denied.length === 0) {
     throw new PurposeGuardError('invalid_consent', 'the policy maps no TCF purposes (consent.tcf.purposes)');
   }
   const who = resolveSubject(ctx.policy, request);
   const at = ctx.now();
-  const evidence = `tcf:${createHash('sha256').update(request.tcf.trim()).digest('hex').slice(0, 16)}`;
+  const digest = createHash('sha256').update(request.tcf.trim()).digest('hex');
+  const evidence = `tcf:${digest.slice(0, 16)}`;
   const change = (purpose: string, status: ConsentStatus): ConsentChange => ({
     owner: who.owner, subject: who.subject, purpose, status, at, source: 'tcf', evidence,
   });
@@ -96,7 +105,10 @@ export async function recordTcfConsent(ctx: EngineContext, request: TcfConsentRe
 }
 
 /** A subject's latest consent per purpose and how many changes led there. */
-export async function consentSummary(ctx: EngineContext, selector: SubjectSelector): Promise<ConsentSummary> {
+export async function consentSummary(
+  ctx: EngineContext,
+  selector: SubjectSelector,
+): Promise<ConsentSummary> {
   const who = resolveSubject(ctx.policy, selector);
   const [state, history] = await Promise.all([
     ctx.store.consentOf(who.owner, who.subject),

@@ -19,7 +19,11 @@ export interface ErasureReceipt {
   readonly at: string;
 }
 
-export function receiptOf(kind: ErasureReceipt['kind'], result: EraseResult, at: number): ErasureReceipt {
+export function receiptOf(
+  kind: ErasureReceipt['kind'],
+  result: EraseResult,
+  at: number,
+): ErasureReceipt {
   return {
     erasure_id: result.audit.seq,
     kind,

@@ -20,7 +20,10 @@ export interface ForgetRequest extends SubjectSelector {
  * const receipt = await forgetSubject(ctx, { email: 'mina@example.com', actor: 'cli' });
  * receipt.total_rows; // 5
  */
-export async function forgetSubject(ctx: EngineContext, request: ForgetRequest): Promise<ErasureReceipt> {
+export async function forgetSubject(
+  ctx: EngineContext,
+  request: ForgetRequest,
+): Promise<ErasureReceipt> {
   const who = resolveSubject(ctx.policy, request);
   const now = ctx.now();
   const ref = subjectRef(who.subject);
@@ -35,7 +38,8 @@ export async function forgetSubject(ctx: EngineContext, request: ForgetRequest):
     }),
   });
   const receipt = receiptOf('erasure', result, now);
-  ctx.log({ type: 'erasure', owner: who.owner, rows: receipt.total_rows, queued: result.queued.length });
+  const queued = result.queued.length;
+  ctx.log({ type: 'erasure', owner: who.owner, rows: receipt.total_rows, queued });
   return receipt;
 }
 
@@ -43,7 +47,10 @@ export async function forgetSubject(ctx: EngineContext, request: ForgetRequest):
  * Removes every record past its retention, with what was derived from it,
  * and queues downstream removals; audited as `expiry`.
  */
-export async function expireRecords(ctx: EngineContext, options: { actor: string }): Promise<ErasureReceipt> {
+export async function expireRecords(
+  ctx: EngineContext,
+  options: { actor: string },
+): Promise<ErasureReceipt> {
   const now = ctx.now();
   const result = await ctx.store.expire({
     now,

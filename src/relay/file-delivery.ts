@@ -16,6 +16,7 @@ export async function deliverToFile(path: string, hashes: readonly string[]): Pr
     await appendFile(path, fresh ? `${HEADER}${lines}` : lines, { mode: 0o600 });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new DeliveryError(`cannot write the removal file${typeof code === 'string' ? ` (${code})` : ''}`);
+    const detail = typeof code === 'string' ? ` (${code})` : '';
+    throw new DeliveryError(`cannot write the removal file${detail}`);
   }
 }

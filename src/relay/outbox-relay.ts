@@ -15,12 +15,18 @@ export interface FlushOptions {
   readonly timeoutMs?: number;
 }
 
+export interface DestinationTally {
+  delivered: number;
+  failed: number;
+  last_error: string | null;
+}
+
 export interface FlushResult {
   readonly delivered: number;
   readonly failed: number;
   /** Pending items whose next attempt has not come yet. */
   readonly waiting: number;
-  readonly destinations: Readonly<Record<string, { delivered: number; failed: number; last_error: string | null }>>;
+  readonly destinations: Readonly<Record<string, DestinationTally>>;
 }
 
 export interface OutboxView {
@@ -54,7 +60,10 @@ const running = new WeakMap<EngineContext, Promise<unknown>>();
  * const result = await flushOutbox(ctx, { timeoutMs: 5000 });
  * result.delivered; // 3
  */
-export async function flushOutbox(ctx: EngineContext, options: FlushOptions = {}): Promise<FlushResult> {
+export async function flushOutbox(
+  ctx: EngineContext,
+  options: FlushOptions = {},
+): Promise<FlushResult> {
   const before = running.get(ctx) ?? Promise.resolve();
   const work = before.catch(() => undefined).then(() => flushNow(ctx, options));
   running.set(ctx, work);
@@ -67,7 +76,10 @@ export async function outboxView(
   options: { all?: boolean; limit?: number } = {},
 ): Promise<OutboxView> {
   const counts = await ctx.store.outboxCounts();
-  const items = await ctx.store.outbox({ pendingOnly: options.all !== true, limit: options.limit ?? 100 });
+  const items = await ctx.store.outbox({
+    pendingOnly: options.all !== true,
+    limit: options.limit ?? 100,
+  });
   return {
     ...counts,
     items: items.map((item) => ({
@@ -88,9 +100,9 @@ async function flushNow(ctx: EngineContext, options: FlushOptions): Promise<Flus
   const now = ctx.now();
   const pending = await ctx.store.outbox({ pendingOnly: true, limit: options.limit ?? 10_000 });
   const due = pending.filter((item) => isDue(item, now));
-  const destinations: Record<string, { delivered: number; failed: number; last_error: string | null }> = {};
+  const destinations: Record<string, DestinationTally> = {};
   for (const [name, items] of groupByDestination(due)) {
-    const tally = { delivered: 0, failed: 0, last_error: null as string | null };
+    const tally: DestinationTally = { delivered: 0, failed: 0, last_error: null };
     destinations[name] = tally;
     for (let i = 0; i < items.length; i += BATCH) {
       const batch = items.slice(i, i + BATCH);
@@ -106,7 +118,8 @@ async function flushNow(ctx: EngineContext, options: FlushOptions): Promise<Flus
     }
   }
   const result = summarize(destinations, pending.length - due.length);
-  ctx.log({ type: 'outbox', delivered: result.delivered, failed: result.failed, waiting: result.waiting });
+  const { delivered, failed, waiting } = result;
+  ctx.log({ type: 'outbox', delivered, failed, waiting });
   return result;
 }
 

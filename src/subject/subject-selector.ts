@@ -32,14 +32,21 @@ export interface ResolvedSubject {
  * resolveSubject(policy, { email: ' Mina.Lee@Example.com' });
  * // { owner: 'acme', subject: sha256('mina.lee@example.com'), via: 'email' }
  */
-export function resolveSubject(policy: CompiledPolicy, selector: SubjectSelector): ResolvedSubject {
+export function resolveSubject(
+  policy: CompiledPolicy,
+  selector: SubjectSelector,
+): ResolvedSubject {
   const owner = chooseOwner(policy, selector.owner);
   const given = (['email', 'phone', 'subject'] as const).filter((k) => selector[k] !== undefined);
   if (given.length !== 1) {
     throw new PurposeGuardError('invalid_request', 'name the subject with exactly one of email, phone or subject');
   }
-  if (selector.email !== undefined) return { owner, subject: hashed('em', selector.email), via: 'email' };
-  if (selector.phone !== undefined) return { owner, subject: hashed('ph', selector.phone), via: 'phone' };
+  if (selector.email !== undefined) {
+    return { owner, subject: hashed('em', selector.email), via: 'email' };
+  }
+  if (selector.phone !== undefined) {
+    return { owner, subject: hashed('ph', selector.phone), via: 'phone' };
+  }
   return { owner, subject: rawSubject(selector.subject ?? ''), via: 'subject' };
 }
 
@@ -56,14 +63,20 @@ export function chooseOwner(policy: CompiledPolicy, owner: string | undefined): 
 
 function hashed(field: 'em' | 'ph', value: string): string {
   const name = field === 'em' ? 'email' : 'phone';
-  if (typeof value !== 'string') throw new PurposeGuardError('invalid_request', `${name} must be a string`);
+  if (typeof value !== 'string') {
+    throw new PurposeGuardError('invalid_request', `${name} must be a string`);
+  }
   const digest = hashField(field, value);
-  if (digest === null) throw new PurposeGuardError('invalid_request', `the ${name} given is not a usable ${name}`);
+  if (digest === null) {
+    throw new PurposeGuardError('invalid_request', `the ${name} given is not a usable ${name}`);
+  }
   return digest;
 }
 
 function rawSubject(value: string): string {
-  if (typeof value !== 'string') throw new PurposeGuardError('invalid_request', 'subject must be a string');
+  if (typeof value !== 'string') {
+    throw new PurposeGuardError('invalid_request', 'subject must be a string');
+  }
   const trimmed = value.trim();
   if (trimmed === '' || trimmed.length > 256) {
     throw new PurposeGuardError('invalid_request', 'subject must be a stored subject id of 1 to 256 characters');

@@ -21,7 +21,8 @@ export function registerConsentRoutes(app: App, deps: RouteDeps): void {
       if (body['purpose'] !== undefined || body['status'] !== undefined) {
         throw new PurposeGuardError('invalid_request', 'give either tcf or purpose and status, not both');
       }
-      return c.json(await deps.pg.consentFromTcf({ ...selector, tcf: stringField(body, 'tcf'), actor: 'api' }), 200);
+      const tcf = stringField(body, 'tcf');
+      return c.json(await deps.pg.consentFromTcf({ ...selector, tcf, actor: 'api' }), 200);
     }
     const evidence = body['evidence'];
     return c.json(await deps.pg.consent({
@@ -52,18 +53,25 @@ export function selectorOf(source: Readonly<Record<string, unknown>>): SubjectSe
   return out;
 }
 
-export function objectBody(body: unknown, allowed: ReadonlySet<string> = CHANGE_FIELDS): Record<string, unknown> {
+export function objectBody(
+  body: unknown,
+  allowed: ReadonlySet<string> = CHANGE_FIELDS,
+): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new PurposeGuardError('invalid_request', 'the body must be a JSON object');
   }
   for (const key of Object.keys(body)) {
-    if (!allowed.has(key)) throw new PurposeGuardError('invalid_request', `unknown field '${key.slice(0, 40)}'`);
+    if (!allowed.has(key)) {
+      throw new PurposeGuardError('invalid_request', `unknown field '${key.slice(0, 40)}'`);
+    }
   }
   return body as Record<string, unknown>;
 }
 
 function stringField(body: Readonly<Record<string, unknown>>, key: string): string {
   const value = body[key];
-  if (typeof value !== 'string') throw new PurposeGuardError('invalid_request', `${key} must be a string`);
+  if (typeof value !== 'string') {
+    throw new PurposeGuardError('invalid_request', `${key} must be a string`);
+  }
   return value;
 }

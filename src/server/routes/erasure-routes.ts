@@ -12,7 +12,8 @@ export function registerErasureRoutes(app: App, deps: RouteDeps): void {
   } as const;
   deps.routes.add(app, erasure, async (c) => {
     requirePrincipal(c.get('principal'), 'admin');
-    const body = objectBody(parseJsonBody(await c.req.text(), c.req.header('content-type')), ERASURE_FIELDS);
+    const json = parseJsonBody(await c.req.text(), c.req.header('content-type'));
+    const body = objectBody(json, ERASURE_FIELDS);
     return c.json(await deps.pg.forget({ ...selectorOf(body), actor: 'api' }), 200);
   });
 
