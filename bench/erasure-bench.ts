@@ -9,7 +9,7 @@ import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { addTargets, postgresSeedSql, sqliteSeedSql } from './erasure/erasure-seed.js';
 import type { Benchmark, BenchContext, BenchResult } from './harness.js';
-import { median } from './harness.js';
+import { benchPostgresUrl, median } from './harness.js';
 
 const POLICY = new URL('../../examples/policy.yaml', import.meta.url).pathname;
 const WARMUP = 3;
@@ -50,11 +50,7 @@ export const erasureGrowthPg: Benchmark = {
   key: 'erasure_growth_pg',
   goal: '<= 1.5',
   async run(ctx: BenchContext): Promise<BenchResult> {
-    const url = process.env['PURPOSEGUARD_BENCH_PG_URL'] ?? process.env['PURPOSEGUARD_TEST_PG_URL'];
-    if (!url) {
-      ctx.log('skipped: set PURPOSEGUARD_TEST_PG_URL or PURPOSEGUARD_BENCH_PG_URL to run it');
-      return { value: 1, details: { skipped: 'no PostgreSQL configured' } };
-    }
+    const url = benchPostgresUrl();
     const large = ctx.quick ? 100_000 : 1_000_000;
     return growth(ctx, (records, c) => buildPostgres(url, records, c), large);
   },

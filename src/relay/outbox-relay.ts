@@ -119,7 +119,7 @@ async function flushNow(ctx: EngineContext, options: FlushOptions): Promise<Flus
   }
   const result = summarize(destinations, pending.length - due.length);
   const { delivered, failed, waiting } = result;
-  ctx.log({ type: 'outbox', delivered, failed, waiting });
+  if (delivered + failed > 0) ctx.log({ type: 'outbox', delivered, failed, waiting });
   return result;
 }
 

@@ -3,14 +3,18 @@ import { consentDeny, consentGrant, consentShow, consentWithdraw } from './conse
 import { demoCommand } from './demo.js';
 import { expireCommand, forgetCommand } from './forget.js';
 import { ingestCommand } from './ingest.js';
+import { lineageCommand } from './lineage.js';
 import { policyCheck } from './policy-check.js';
 import { outboxCommand, outboxFlushCommand } from './outbox.js';
+import { policyDiffCommand } from './policy-diff.js';
 import { readCommand } from './read.js';
 import { serveCommand } from './serve.js';
+import { writeCommand } from './write.js';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   policyCheck,
+  policyDiffCommand,
   ingestCommand,
   readCommand,
   consentGrant,
@@ -21,6 +25,8 @@ export const COMMANDS: readonly Command[] = [
   expireCommand,
   outboxCommand,
   outboxFlushCommand,
+  writeCommand,
+  lineageCommand,
   serveCommand,
   demoCommand,
 ];

@@ -115,7 +115,7 @@ export class SqliteStore implements Store {
       const flowId = batch.flow ? this.#insertFlow(batch.flow, batch.records?.length ?? 0) : null;
       const recordIds = (batch.records ?? []).map((r) => this.#writeRecord(r, flowId));
       for (const change of batch.consents ?? []) this.#writeConsent(change);
-      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds) : batch.audit;
+      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds, flowId) : batch.audit;
       const audit = this.#appendAudit(entries);
       return { recordIds, flowId, audit };
     }).immediate();
@@ -476,6 +476,7 @@ function sqliteDialect(): SqlDialect & { values: Record<string, unknown> } {
   let n = 0;
   const dialect = {
     values,
+    setFence: '',
     param(value: unknown): string {
       const name = `p${n++}`;
       values[name] = value;
