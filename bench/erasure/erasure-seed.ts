@@ -60,7 +60,7 @@ export function postgresSeedSql(plan: SeedPlan): string[] {
      SELECT owner, subject, purpose, status, at, source FROM consent_state`,
     `SELECT setval(pg_get_serial_sequence('records', 'id'), (SELECT max(id) FROM records))`,
     `SELECT setval(pg_get_serial_sequence('flows', 'id'), 1)`,
-    'ANALYZE',
+    'VACUUM ANALYZE',
   ];
 }
 
