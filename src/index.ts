@@ -20,6 +20,15 @@ export { LabelRegistry } from './decision/label-registry.js';
 export type { CompiledLabel } from './decision/label-registry.js';
 export type { ReadRequest, ReadResult, ReadRow } from './decision/read.js';
 export type { Label, LabelClass } from './label.js';
+export type { DerivedRow } from './flow/derived-rows.js';
+export type { RowViolation, WriteRequest, WriteResult } from './flow/write-derived.js';
+export type { DatasetLineage, LineageLink } from './lineage/dataset-lineage.js';
+export type { LineageEdge, LineageGraph, LineageNode } from './lineage/lineage-graph.js';
+export type { SubjectDataset, SubjectLineage } from './lineage/subject-lineage.js';
+export { toJsonLines, toOpenLineageEvents } from './lineage/openlineage.js';
+export type { RunEvent } from './lineage/openlineage-types.js';
+export { policyDiff } from './replay/policy-diff.js';
+export type { DecisionChange, FlowChange, PolicyDiff } from './replay/policy-diff.js';
 export { ingest } from './collection/ingest.js';
 export type { IngestItem, IngestSummary, Rejection } from './collection/ingest.js';
 export { itemsFromFile, itemsFromBatch } from './collection/input-files.js';
@@ -27,6 +36,19 @@ export { openPostgresStore, openStore } from './store/open-store.js';
 export type { PostgresOptions } from './store/postgres/postgres-store.js';
 export { SqliteStore } from './store/sqlite/sqlite-store.js';
 export type * from './store/store.js';
+export type {
+  ConsentReceipt,
+  ConsentRequest,
+  ConsentSummary,
+  TcfConsentRequest,
+} from './consent/consent-service.js';
+export type { ForgetRequest } from './erasure/erasure-service.js';
+export type { ErasureReceipt } from './erasure/erasure-receipt.js';
+export type { FlushOptions, FlushResult, OutboxView } from './relay/outbox-relay.js';
+export { retryDelayMs } from './relay/relay-backoff.js';
+export type { SubjectSelector } from './subject/subject-selector.js';
+export { subjectRef } from './subject/subject-ref.js';
+export { startMaintenance } from './server/maintenance-timers.js';
 export type { Logger, LogEvent } from './log.js';
 export { jsonLineLogger, silentLogger } from './log.js';
 export { createApp } from './server/app.js';

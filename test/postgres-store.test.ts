@@ -4,6 +4,7 @@ import pg from 'pg';
 import { PurposeGuardError } from '../src/errors.js';
 import { openStore } from '../src/store/open-store.js';
 import { PostgresStore, WRITE_LOCK } from '../src/store/postgres/postgres-store.js';
+import { POSTGRES_MIGRATIONS } from '../src/store/postgres/postgres-schema.js';
 import { PG_URL_VARIABLE } from './store-fixtures.js';
 
 const SECRET = 'hunter2-not-a-real-password';
@@ -91,7 +92,7 @@ describe('postgres store against a server', { skip: missing }, () => {
       const versions = await scalar(
         `SELECT count(*) FROM ${schema}.schema_migrations`,
       );
-      assert.equal(versions, 1);
+      assert.equal(versions, POSTGRES_MIGRATIONS.length);
     } finally {
       await dropSchema(schema);
     }

@@ -68,7 +68,8 @@ export function screenEvent(
   };
 }
 
+/** JSON text, so the key never holds a NUL (PostgreSQL text cannot). */
 function dedupeKeyOf(event: CapiEvent): string | null {
   if (event.event_id === undefined) return null;
-  return `${event.event_name}\u0000${event.event_id}`;
+  return JSON.stringify([event.event_name, event.event_id]);
 }

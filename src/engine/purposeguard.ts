@@ -1,12 +1,35 @@
+import { consentSummary, recordConsent, recordTcfConsent } from '../consent/consent-service.js';
+import type {
+  ConsentReceipt,
+  ConsentRequest,
+  ConsentSummary,
+  TcfConsentRequest,
+} from '../consent/consent-service.js';
 import { readDataset } from '../decision/read.js';
+import { writeDerived } from '../flow/write-derived.js';
+import type { WriteRequest, WriteResult } from '../flow/write-derived.js';
+import { datasetLineage } from '../lineage/dataset-lineage.js';
+import type { DatasetLineage } from '../lineage/dataset-lineage.js';
+import { openLineageExport } from '../lineage/flow-export.js';
+import { lineageGraph } from '../lineage/lineage-graph.js';
+import type { LineageGraph } from '../lineage/lineage-graph.js';
+import type { RunEvent } from '../lineage/openlineage-types.js';
+import { subjectLineage } from '../lineage/subject-lineage.js';
+import type { SubjectLineage } from '../lineage/subject-lineage.js';
 import type { ReadRequest, ReadResult } from '../decision/read.js';
 import type { Guard } from '../decision/guard.js';
 import { silentLogger } from '../log.js';
 import type { Logger } from '../log.js';
+import { expireRecords, forgetSubject } from '../erasure/erasure-service.js';
+import type { ForgetRequest } from '../erasure/erasure-service.js';
+import type { ErasureReceipt } from '../erasure/erasure-receipt.js';
 import { loadPolicyFile } from '../policy/policy-compiler.js';
 import type { CompiledPolicy } from '../policy/policy-types.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { flushOutbox, outboxView } from '../relay/outbox-relay.js';
+import type { FlushOptions, FlushResult, OutboxView } from '../relay/outbox-relay.js';
+import type { SubjectSelector } from '../subject/subject-selector.js';
 import { EngineContext } from './context.js';
 
 export interface OpenOptions {
@@ -65,6 +88,80 @@ export class PurposeGuard {
   /** A purpose-checked read; throws `purpose_denied` when denied. */
   read(request: ReadRequest): Promise<ReadResult> {
     return readDataset(this.ctx, request);
+  }
+
+  /**
+   * Records a grant, denial or withdrawal; it counts from the next read.
+   *
+   * @example
+   * await pg.consent({ email: 'mina@example.com', purpose: 'ai.training',
+   *   status: 'granted', actor: 'app' });
+   */
+  consent(request: ConsentRequest): Promise<ConsentReceipt> {
+    return recordConsent(this.ctx, request);
+  }
+
+  /** Records the consent of an IAB TCF v2 string; malformed is an error. */
+  consentFromTcf(request: TcfConsentRequest): Promise<ConsentReceipt> {
+    return recordTcfConsent(this.ctx, request);
+  }
+
+  /** A subject's latest consent per purpose and the number of changes. */
+  consentOf(selector: SubjectSelector): Promise<ConsentSummary> {
+    return consentSummary(this.ctx, selector);
+  }
+
+  /**
+   * Erases a subject everywhere their data went and returns a receipt.
+   *
+   * @example
+   * const receipt = await pg.forget({ email: 'mina@example.com', actor: 'dpo' });
+   */
+  forget(request: ForgetRequest): Promise<ErasureReceipt> {
+    return forgetSubject(this.ctx, request);
+  }
+
+  /** Removes records past their retention, and what was derived from them. */
+  expire(options: { actor: string }): Promise<ErasureReceipt> {
+    return expireRecords(this.ctx, options);
+  }
+
+  /** Queued downstream removals: counts and items. */
+  outbox(options: { all?: boolean; limit?: number } = {}): Promise<OutboxView> {
+    return outboxView(this.ctx, options);
+  }
+
+  /** Delivers the downstream removals that are due. */
+  flushOutbox(options: FlushOptions = {}): Promise<FlushResult> {
+    return flushOutbox(this.ctx, options);
+  }
+
+  /**
+   * Writes derived rows under a purpose; each row's label is the meet of
+   * its sources' labels. Throws `flow_violation` when blocked.
+   */
+  write(request: WriteRequest): Promise<WriteResult> {
+    return writeDerived(this.ctx, request);
+  }
+
+  /** Flows into and out of a dataset, followed transitively. */
+  lineage(dataset: string): Promise<DatasetLineage> {
+    return datasetLineage(this.ctx, dataset);
+  }
+
+  /** Every dataset holding records of the subject with this email. */
+  subjectLineage(email: string): Promise<SubjectLineage> {
+    return subjectLineage(this.ctx, email);
+  }
+
+  /** Sources, datasets and processors with the flows between them. */
+  lineageGraph(): Promise<LineageGraph> {
+    return lineageGraph(this.ctx);
+  }
+
+  /** Every recorded flow as an OpenLineage run event. */
+  openLineage(options: { producer?: string } = {}): Promise<RunEvent[]> {
+    return openLineageExport(this.ctx, options);
   }
 
   async close(): Promise<void> {

@@ -14,8 +14,12 @@ import { requestContext } from './hardening/request-context.js';
 import { requestDeadline } from './hardening/request-deadline.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { registerCollectionRoutes } from './routes/collection-routes.js';
+import { registerConsentRoutes } from './routes/consent-routes.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
+import { registerErasureRoutes } from './routes/erasure-routes.js';
+import { registerFlowRoutes } from './routes/flow-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerLineageRoutes } from './routes/lineage-routes.js';
 import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerReadRoutes } from './routes/read-routes.js';
@@ -118,6 +122,10 @@ function registerRoutes(app: App, deps: RouteDeps): void {
   registerMetricsRoutes(app, deps);
   registerCollectionRoutes(app, deps);
   registerReadRoutes(app, deps);
+  registerConsentRoutes(app, deps);
+  registerErasureRoutes(app, deps);
+  registerFlowRoutes(app, deps);
+  registerLineageRoutes(app, deps);
   registerOverviewRoutes(app, deps);
   registerDashboardRoutes(app, deps);
 }

@@ -7,6 +7,11 @@ export interface SqlDialect {
   jsonField(column: string, key: string): string;
   /** A boolean value as compared in a JSON field. */
   jsonValue(value: string | number | boolean): unknown;
+  /**
+   * Appended to a subquery so the planner keeps it a set computed once
+   * (PostgreSQL: ` OFFSET 0`) instead of a per-row lookup.
+   */
+  readonly setFence: string;
 }
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,3}$/;
@@ -40,16 +45,16 @@ export function readFilter(plan: ReadPlan, sql: SqlDialect): string {
 }
 
 /**
- * Consent as a set: the subjects who granted the purpose, computed once
- * per query (a hash or bloom lookup per row), not a correlated lookup.
+ * Consent as sets computed once per query: the subjects who granted the
+ * purpose, and the multi-subject records with a subject who did not. Each
+ * row then costs a hash lookup, not a correlated index probe.
  */
 function consentClause(purpose: string, owner: string, sql: SqlDialect): string {
   const granted = `(SELECT c.subject FROM consent_state c WHERE c.owner = ${sql.param(owner)}` +
-    ` AND c.purpose = ${sql.param(purpose)} AND c.status = 'granted')`;
-  const everySubject =
-    `NOT EXISTS (SELECT 1 FROM record_subjects s WHERE s.owner = r.owner` +
-    ` AND s.record_id = r.id AND s.subject NOT IN ${granted})`;
-  return `(r.subject IN ${granted} AND (r.multi = 0 OR ${everySubject}))`;
+    ` AND c.purpose = ${sql.param(purpose)} AND c.status = 'granted'${sql.setFence})`;
+  const lacking = `(SELECT s.record_id FROM record_subjects s WHERE s.owner = ${sql.param(owner)}` +
+    ` AND s.subject NOT IN ${granted}${sql.setFence})`;
+  return `(r.subject IN ${granted} AND (r.multi = 0 OR r.id NOT IN ${lacking}))`;
 }
 
 function ids(values: readonly number[]): string {

@@ -23,6 +23,8 @@ export interface Store {
   datasetCounts(owner: string | null): Promise<DatasetCount[]>;
 
   consentOf(owner: string, subject: string): Promise<ConsentState[]>;
+  /** Every consent change of a subject, oldest first. */
+  consentHistory(owner: string, subject: string): Promise<ConsentChange[]>;
 
   /** Removes a subject's records, everything derived from them, and
    * their consent; queues downstream removals; audits it. */
@@ -36,6 +38,8 @@ export interface Store {
 
   outbox(filter: { pendingOnly: boolean; limit: number }): Promise<OutboxItem[]>;
   markOutbox(update: OutboxUpdate): Promise<void>;
+  /** How many outbox items wait, and how many were delivered. */
+  outboxCounts(): Promise<{ pending: number; delivered: number }>;
 
   appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]>;
   readAudit(range: { afterSeq: number; limit: number }): Promise<AuditEntry[]>;
@@ -97,7 +101,8 @@ export interface NewFlow {
   readonly purpose: string;
   readonly inputs: readonly string[];
   readonly output: string;
-  readonly outcome: 'allowed' | 'violation';
+  /** `denied` flows wrote nothing; they are kept so the attempt shows. */
+  readonly outcome: 'allowed' | 'violation' | 'denied';
   readonly outputPurposes: readonly string[];
   readonly reclassification: string | null;
   readonly at: number;
@@ -119,8 +124,10 @@ export interface WriteBatch {
   readonly consents?: readonly ConsentChange[];
   /** A flow the records belong to; lineage edges point at it. */
   readonly flow?: NewFlow;
-  /** Entries to append; a function sees which records were written. */
-  readonly audit: readonly AuditInput[] | ((recordIds: readonly (number | null)[]) => readonly AuditInput[]);
+  /** Entries to append; a function sees which records and flow were written. */
+  readonly audit:
+    | readonly AuditInput[]
+    | ((recordIds: readonly (number | null)[], flowId: number | null) => readonly AuditInput[]);
 }
 
 export interface CommitResult {
@@ -194,6 +201,8 @@ export interface OutboxItem {
   readonly createdAt: number;
   readonly attempts: number;
   readonly lastError: string | null;
+  /** When the last delivery was tried, or null before the first try. */
+  readonly lastAttemptAt: number | null;
   readonly deliveredAt: number | null;
 }
 

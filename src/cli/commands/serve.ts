@@ -1,6 +1,8 @@
 import { PurposeGuardError } from '../../errors.js';
 import { jsonLineLogger } from '../../log.js';
 import type { Logger } from '../../log.js';
+import { parseDuration } from '../../policy/duration.js';
+import { startMaintenance } from '../../server/maintenance-timers.js';
 import { startServer } from '../../server/serve.js';
 import { parseServerSettings, SERVER_ENV } from '../../server/server-options.js';
 import type { ServerOptions } from '../../server/server-options.js';
@@ -13,6 +15,8 @@ export const SERVE_OPTIONS: OptionSpec = {
   'max-body-bytes': { type: 'string', description: `largest request body (default: $${SERVER_ENV.maxBodyBytes} or 5242880)` },
   'request-timeout-ms': { type: 'string', description: `deadline of a request (default: $${SERVER_ENV.requestTimeoutMs} or 30000)` },
   'rate-limit': { type: 'string', description: `per token: N/s, N/s,BURST or off (default: $${SERVER_ENV.rateLimit} or 200/s,400)` },
+  'flush-every': { type: 'string', description: 'deliver queued downstream removals this often, or off (default 1m)' },
+  'expire-every': { type: 'string', description: 'remove records past their retention this often, or off (default 1h)' },
 };
 
 export const serveCommand: Command = {
@@ -34,9 +38,14 @@ export async function runServer(
   const port = parsePort(stringOption(ctx, 'port') ?? ctx.io.env['PORT'] ?? '8080');
   const host = stringOption(ctx, 'host') ?? ctx.io.env['HOST'] ?? '127.0.0.1';
   const settings = serverSettings(ctx);
+  const intervals = {
+    outboxEveryMs: intervalOption(ctx, 'flush-every', '1m'),
+    expireEveryMs: intervalOption(ctx, 'expire-every', '1h'),
+  };
   const logger = serverLogger(ctx);
   const pg = await ctx.open({ logger });
   const server = await startServer(pg, { ...settings, port, host, logger });
+  const maintenance = startMaintenance(pg, { ...intervals, logger });
   ctx.io.stdout(`purposeguard listening on ${server.url} (policy ${ctx.policyPath}, store ${pg.store.location})\n`);
   options.onListening?.(server.url);
   await new Promise<void>((resolve) => {
@@ -46,6 +55,7 @@ export async function runServer(
   });
   ctx.io.stdout('purposeguard: shutting down, finishing requests in flight\n');
   await server.close();
+  await maintenance.stop();
   await pg.close();
   ctx.io.stdout('purposeguard: stopped\n');
   return 0;
@@ -66,6 +76,16 @@ function serverLogger(ctx: CommandContext): Logger {
   return (event) => {
     if (event.type !== 'progress') json(event);
   };
+}
+
+function intervalOption(ctx: CommandContext, name: string, fallback: string): number | null {
+  const text = stringOption(ctx, name) ?? fallback;
+  if (text === 'off') return null;
+  const ms = parseDuration(text);
+  if (ms === null || ms < 1000) {
+    throw new PurposeGuardError('invalid_request', `--${name} must be a duration of at least 1s (30s, 5m, 1h) or off, not '${text}'`);
+  }
+  return ms;
 }
 
 function parsePort(text: string): number {

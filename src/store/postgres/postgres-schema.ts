@@ -118,4 +118,9 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  {
+    // Failed deliveries are retried with a backoff counted from the last try.
+    version: 2,
+    sql: 'ALTER TABLE outbox ADD COLUMN last_attempt_at BIGINT;',
+  },
 ];

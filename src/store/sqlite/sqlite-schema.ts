@@ -138,4 +138,9 @@ CREATE UNIQUE INDEX records_dedupe ON records (owner, dataset, dedupe_key)
 CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
 `,
   },
+  {
+    // Failed deliveries are retried with a backoff counted from the last try.
+    version: 3,
+    sql: 'ALTER TABLE outbox ADD COLUMN last_attempt_at INTEGER;',
+  },
 ];

@@ -63,6 +63,9 @@ export class SqliteStore implements Store {
       this.#db.pragma('synchronous = FULL');
       this.#db.pragma('busy_timeout = 5000');
       this.#db.pragma('foreign_keys = ON');
+      // Index pages stay in memory while a batch lands: subject and dedupe
+      // keys are random, so a small cache turns each insert into page reads.
+      this.#db.pragma('cache_size = -65536');
       migrate(this.#db);
     } catch (error) {
       throw new PurposeGuardError('store_unavailable', `cannot open SQLite store ${file}`, { cause: error });
@@ -119,7 +122,7 @@ export class SqliteStore implements Store {
       const flowId = batch.flow ? this.#insertFlow(batch.flow, batch.records?.length ?? 0) : null;
       const recordIds = (batch.records ?? []).map((r) => this.#writeRecord(r, flowId));
       for (const change of batch.consents ?? []) this.#writeConsent(change);
-      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds) : batch.audit;
+      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds, flowId) : batch.audit;
       const audit = this.#appendAudit(entries);
       return { recordIds, flowId, audit };
     });
@@ -196,6 +199,13 @@ export class SqliteStore implements Store {
   async consentOf(owner: string, subject: string): Promise<ConsentState[]> {
     const rows = this.#db.prepare(
       'SELECT * FROM consent_state WHERE owner = ? AND subject = ? ORDER BY purpose',
+    ).all(owner, subject) as Row[];
+    return rows.map(toConsent);
+  }
+
+  async consentHistory(owner: string, subject: string): Promise<ConsentChange[]> {
+    const rows = this.#db.prepare(
+      'SELECT * FROM consent_events WHERE owner = ? AND subject = ? ORDER BY at, id',
     ).all(owner, subject) as Row[];
     return rows.map(toConsent);
   }
@@ -277,13 +287,22 @@ export class SqliteStore implements Store {
   async markOutbox(update: OutboxUpdate): Promise<void> {
     if (update.delivered) {
       this.#db.prepare(
-        `UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, subject = ''
-         WHERE id = ?`,
-      ).run(update.at, update.id);
+        `UPDATE outbox SET delivered_at = ?, last_attempt_at = ?, attempts = attempts + 1,
+           last_error = NULL, subject = '' WHERE id = ?`,
+      ).run(update.at, update.at, update.id);
       return;
     }
-    this.#db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?')
-      .run(update.error, update.id);
+    this.#db.prepare(
+      'UPDATE outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = ? WHERE id = ?',
+    ).run(update.error, update.at, update.id);
+  }
+
+  async outboxCounts(): Promise<{ pending: number; delivered: number }> {
+    const row = this.#db.prepare(
+      `SELECT count(*) - count(delivered_at) AS pending, count(delivered_at) AS delivered
+       FROM outbox`,
+    ).get() as Row;
+    return { pending: Number(row['pending']), delivered: Number(row['delivered']) };
   }
 
   async appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]> {
@@ -465,6 +484,7 @@ function sqliteDialect(): SqlDialect & { values: Record<string, unknown> } {
   let n = 0;
   const dialect = {
     values,
+    setFence: '',
     param(value: unknown): string {
       const name = `p${n++}`;
       values[name] = value;
@@ -547,6 +567,7 @@ function toOutbox(row: Row): OutboxItem {
     createdAt: Number(row['created_at']),
     attempts: Number(row['attempts']),
     lastError: row['last_error'] === null ? null : String(row['last_error']),
+    lastAttemptAt: row['last_attempt_at'] === null ? null : Number(row['last_attempt_at']),
     deliveredAt: row['delivered_at'] === null ? null : Number(row['delivered_at']),
   };
 }
