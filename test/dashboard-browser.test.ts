@@ -6,9 +6,9 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { startServer } from '../src/server/serve.js';
 import type { RunningServer } from '../src/server/serve.js';
-import { seedDashboard } from './dashboard-seed.js';
+import { logModePolicy, seedDashboard } from './dashboard-seed.js';
 import { bearer } from './server-helpers.js';
-import { example, openEngine, ROOT } from './support.js';
+import { openEngine, ROOT, tempDir } from './support.js';
 import type { TestEngine } from './support.js';
 
 const CHROMIUM = process.env['PURPOSEGUARD_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -29,8 +29,10 @@ before(async () => {
     throw new Error(`no chromium at ${CHROMIUM}: install it (apt-get install chromium) or set PURPOSEGUARD_CHROMIUM`);
   }
   mkdirSync(OUT, { recursive: true });
-  t = await openEngine(example('policy.yaml'));
-  await seedDashboard(t.pg);
+  t = await openEngine(logModePolicy(tempDir()));
+  const seeded = await seedDashboard(t.pg);
+  assert.equal(seeded.seeds.outcome, 'allowed');
+  assert.equal(seeded.corpus.outcome, 'violation');
   server = await startServer(t.pg, { port: 0, host: '127.0.0.1', rateLimit: null });
   await read('demo-ads-ranker', 'ads.optimization');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
@@ -75,9 +77,9 @@ test('the lineage graph shows the violating flow as a red edge', async () => {
     }));
   });
   const bad = edges.filter((e) => e.violation);
-  assert.deepEqual(bad.map((e) => [e.source, e.target]), [['events', 'ai_corpus']]);
+  assert.deepEqual(bad.map((e) => [e.source, e.target]), [['dataset:events', 'dataset:ai_corpus']]);
   assert.equal(bad[0]?.color.replace(/\s/g, ''), RED);
-  const good = edges.find((e) => e.target === 'lookalike_seeds');
+  const good = edges.find((e) => e.target === 'dataset:lookalike_seeds');
   assert.ok(good && good.color.replace(/\s/g, '') !== RED);
   assert.equal(await page.textContent('#stat-violations'), '1');
 });

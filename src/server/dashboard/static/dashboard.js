@@ -4,7 +4,7 @@
 (function dashboard() {
   const state = { policy: null, counts: [], flows: [], activity: [], decisions: new Map() };
   const RED = '#d92d20';
-  const COLORS = { source: '#98a2b3', raw: '#2f5bea', derived: '#7a5af8' };
+  const COLORS = { source: '#98a2b3', raw: '#2f5bea', derived: '#7a5af8', processor: '#fdb022' };
 
   const $ = (id) => document.getElementById(id);
 
@@ -79,23 +79,34 @@
 
   /* ---------- lineage graph ---------- */
 
+  /* Nodes {id, name, kind, purposes} and edges {from, to, processor,
+     purpose, rows, violation}; an edge without a processor is collection. */
   async function graphData() {
     const lineage = await api('/v1/lineage/graph');
     if (lineage.ok && lineage.body && Array.isArray(lineage.body.nodes)) {
-      return { ...lineage.body, from: 'lineage' };
+      const linked = new Set(lineage.body.edges.flatMap((e) => [e.from, e.to]));
+      const nodes = lineage.body.nodes.filter((n) => n.kind !== 'processor' || linked.has(n.id));
+      return { nodes, edges: lineage.body.edges, from: 'lineage' };
     }
     return { ...graphFromFlows(), from: 'flows' };
   }
 
   function graphFromFlows() {
-    const nodes = state.policy.datasets.map((d) => ({ id: d.name, kind: d.kind, purposes: d.purposes }));
+    const id = (name) => `dataset:${name}`;
+    const nodes = [
+      ...state.policy.sources.map((s) => ({ id: `source:${s.name}`, name: s.name, kind: 'source', purposes: [] })),
+      ...state.policy.datasets.map((d) => ({ id: id(d.name), name: d.name, kind: d.kind, purposes: d.purposes })),
+    ];
     const edges = new Map();
+    for (const s of state.policy.sources) {
+      edges.set(`source:${s.name}`, { from: `source:${s.name}`, to: id(s.dataset), processor: null, purpose: null, rows: 0, violation: false });
+    }
     for (const f of state.flows) {
-      for (const input of f.inputs) {
+      for (const input of new Set(f.inputs)) {
         const key = [input, f.output, f.processor, f.purpose, f.outcome].join('|');
         const edge = edges.get(key) || {
-          from: input, to: f.output, processor: f.processor, purpose: f.purpose, rows: 0,
-          violation: f.outcome === 'violation',
+          from: id(input), to: id(f.output), processor: f.processor, purpose: f.purpose, rows: 0,
+          violation: f.outcome !== 'allowed',
         };
         edge.rows += f.rows || 0;
         edges.set(key, edge);
@@ -105,24 +116,18 @@
   }
 
   function drawGraph(graph) {
-    const sources = state.policy.sources;
-    const elements = [];
-    for (const s of sources) elements.push({ data: { id: `source:${s.name}`, label: s.name, kind: 'source' } });
-    for (const n of graph.nodes) {
-      const purposes = n.purposes && n.purposes.length ? n.purposes.join(', ') : '';
-      elements.push({ data: { id: n.id, label: purposes ? `${n.id}\n${purposes}` : n.id, kind: n.kind || 'raw' } });
-    }
+    const elements = graph.nodes.map((n) => {
+      const purposes = n.kind === 'derived' && n.purposes && n.purposes.length ? `\n${n.purposes.join(', ')}` : '';
+      return { data: { id: n.id, label: `${n.name}${purposes}`, kind: n.kind, name: n.name } };
+    });
     const known = new Set(elements.map((e) => e.data.id));
-    for (const s of sources) {
-      if (known.has(s.dataset)) {
-        elements.push({ data: { id: `collect:${s.name}`, source: `source:${s.name}`, target: s.dataset, label: 'collect', violation: false, collect: true } });
-      }
-    }
+    const flows = graph.edges.filter((e) => e.processor !== null);
     graph.edges.forEach((e, i) => {
       if (!known.has(e.from) || !known.has(e.to)) return;
+      const collect = e.processor === null;
       elements.push({ data: {
-        id: `flow:${i}`, source: e.from, target: e.to, violation: Boolean(e.violation),
-        label: `${e.processor}\n${e.purpose}${e.rows ? ` · ${e.rows} rows` : ''}`,
+        id: `edge:${i}`, source: e.from, target: e.to, violation: Boolean(e.violation), collect,
+        label: collect ? '' : `${e.processor}\n${e.purpose}${e.rows ? ` · ${e.rows} rows` : ''}`,
         processor: e.processor, purpose: e.purpose, rows: e.rows || 0,
       } });
     });
@@ -133,9 +138,8 @@
       style: graphStyle(),
     });
     window.purposeguardGraph = cy;
-    const violations = graph.edges.filter((e) => e.violation).length;
-    $('stat-violations').textContent = violations;
-    $('stat-flows').textContent = graph.edges.length;
+    $('stat-violations').textContent = flows.filter((e) => e.violation).length;
+    $('stat-flows').textContent = flows.length;
     $('graph-note').textContent = graph.from === 'lineage'
       ? 'From the lineage API. Red dashed edges are flow violations.'
       : 'Built from recorded flows. Red dashed edges are flow violations.';
@@ -179,15 +183,16 @@
   function graphStyle() {
     return [
       { selector: 'node', style: {
-        shape: 'round-rectangle', width: 180, height: 48, label: 'data(label)', 'text-wrap': 'wrap',
-        'text-valign': 'center', 'text-halign': 'center', 'font-size': 11, color: '#fff',
+        shape: 'round-rectangle', width: 200, height: 54, label: 'data(label)', 'text-wrap': 'wrap',
+        'text-valign': 'center', 'text-halign': 'center', 'font-size': 13, color: '#fff',
         'font-family': 'Inter, Segoe UI, system-ui, sans-serif', 'font-weight': 600,
         'background-color': (n) => COLORS[n.data('kind')] || COLORS.raw,
       } },
       { selector: 'node[kind = "source"]', style: { shape: 'ellipse', width: 96, height: 36 } },
+      { selector: 'node[kind = "processor"]', style: { shape: 'diamond', width: 60, height: 60, color: '#344054', 'text-valign': 'bottom', 'text-margin-y': 6 } },
       { selector: 'edge', style: {
         width: 2, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'line-color': '#8392ab',
-        'target-arrow-color': '#8392ab', label: 'data(label)', 'font-size': 10, color: '#475467',
+        'target-arrow-color': '#8392ab', label: 'data(label)', 'font-size': 12, color: '#475467',
         'text-wrap': 'wrap', 'text-background-color': '#fbfcfe', 'text-background-opacity': 0.9,
         'text-background-padding': 2, 'text-background-shape': 'round-rectangle',
       } },
