@@ -26,13 +26,19 @@ interface Settings {
 }
 
 /** Runs the load generator in its own process against the server. */
-async function load(server: RunningServer, kind: LoadPlan['kind'], settings: Settings, idPrefix: string): Promise<LoadResult> {
+async function load(
+  server: RunningServer,
+  kind: LoadPlan['kind'],
+  settings: Settings,
+  idPrefix: string,
+): Promise<LoadResult> {
   const token = { events: 'demo-web-key', noop: 'demo-web-key', query: 'demo-ads-ranker' }[kind];
   const plan: LoadPlan = {
     url: server.url, kind, token, connections: CONNECTIONS,
     durationMs: settings.durationMs, maxRequests: settings.maxRequests, idPrefix,
   };
-  const { stdout } = await run(process.execPath, [CLIENT, JSON.stringify(plan)], { timeout: settings.durationMs + 30_000 });
+  const args = [CLIENT, JSON.stringify(plan)];
+  const { stdout } = await run(process.execPath, args, { timeout: settings.durationMs + 30_000 });
   return JSON.parse(stdout) as LoadResult;
 }
 
@@ -62,15 +68,20 @@ export const httpIngestVsNoop: Benchmark = {
       for (let i = 0; i < settings.rounds; i++) {
         noops.push(await load(server, 'noop', settings, `noop-${i}`));
         events.push(await load(server, 'events', settings, `round-${i}`));
-        ctx.log(`round ${i + 1}: events ${rps(events[i] as LoadResult).toFixed(0)}/s, noop ${rps(noops[i] as LoadResult).toFixed(0)}/s`);
+        const [e, n] = [rps(events[i] as LoadResult), rps(noops[i] as LoadResult)];
+        ctx.log(`round ${i + 1}: events ${e.toFixed(0)}/s, noop ${n.toFixed(0)}/s`);
       }
-      const query = await load(server, 'query', { ...settings, durationMs: Math.min(settings.durationMs, 2000) }, 'query');
+      const queryMs = Math.min(settings.durationMs, 2000);
+      const query = await load(server, 'query', { ...settings, durationMs: queryMs }, 'query');
       const all = [warm, ...events];
       const acknowledged = all.reduce((s, r) => s + r.acknowledged, 0);
-      const stored = (await pg.store.datasetCounts(null)).find((c) => c.dataset === 'events')?.rows ?? 0;
+      const counts = await pg.store.datasetCounts(null);
+      const stored = counts.find((c) => c.dataset === 'events')?.rows ?? 0;
       const errors = [...all, ...noops, query].reduce((s, r) => s + r.errors, 0);
       const lost = acknowledged + seeded.accepted - stored;
-      if (errors > 0 || lost !== 0) throw new Error(`${errors} errors and ${lost} lost events under load`);
+      if (errors > 0 || lost !== 0) {
+        throw new Error(`${errors} errors and ${lost} lost events under load`);
+      }
       return {
         value: median(events.map(rps)) / median(noops.map(rps)),
         details: {

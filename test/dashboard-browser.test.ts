@@ -47,7 +47,8 @@ after(async () => {
 });
 
 function read(token: string, purpose: string): Promise<Response> {
-  return fetch(`${server.url}/v1/datasets/events/query`, { method: 'POST', headers: bearer(token), body: JSON.stringify({ purpose }) });
+  const init = { method: 'POST', headers: bearer(token), body: JSON.stringify({ purpose }) };
+  return fetch(`${server.url}/v1/datasets/events/query`, init);
 }
 
 test('the login form trades the admin token for an HttpOnly SameSite=Strict session cookie', async () => {

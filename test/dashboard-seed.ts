@@ -22,14 +22,16 @@ export function logModePolicy(dir: string): string {
 export async function seedDashboard(pg: PurposeGuard): Promise<{ seeds: WriteResult; corpus: WriteResult }> {
   await ingest(pg.ctx, 'web', itemsFromFile(example('events.json')), { actor: 'test' });
   await ingest(pg.ctx, 'crm', itemsFromFile(example('customers.csv')), { actor: 'test' });
-  const lookalike = await allRows(pg.read({ processor: 'lookalike-builder', purpose: 'ads.audience.lookalike', dataset: 'events' }));
+  const builder = { processor: 'lookalike-builder', purpose: 'ads.audience.lookalike' };
+  const lookalike = await allRows(pg.read({ ...builder, dataset: 'events' }));
   const seeds = await pg.write({
-    processor: 'lookalike-builder', purpose: 'ads.audience.lookalike', dataset: 'lookalike_seeds', actor: 'test',
+    ...builder, dataset: 'lookalike_seeds', actor: 'test',
     rows: lookalike.map((r) => ({ from: [r.id], data: { seed: r.id } })),
   });
-  const ads = await allRows(pg.read({ processor: 'ads-ranker', purpose: 'ads.optimization', dataset: 'events' }));
+  const ranker = { processor: 'ads-ranker', purpose: 'ads.optimization' };
+  const ads = await allRows(pg.read({ ...ranker, dataset: 'events' }));
   const corpus = await pg.write({
-    processor: 'ads-ranker', purpose: 'ads.optimization', dataset: 'ai_corpus', actor: 'test',
+    ...ranker, dataset: 'ai_corpus', actor: 'test',
     rows: ads.slice(0, 2).map((r) => ({ from: [r.id], data: { text: `event ${r.id}` } })),
   });
   return { seeds, corpus };

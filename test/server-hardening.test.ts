@@ -24,7 +24,8 @@ after(async () => {
 });
 
 function post(path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
-  return Promise.resolve(app.request(path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return Promise.resolve(app.request(path, { method: 'POST', headers, body: text }));
 }
 
 async function codeOf(res: Response): Promise<string> {
@@ -44,7 +45,8 @@ describe('HTTP limits', () => {
     const wide = createApp(t.pg, { rateLimit: null });
     const batch = { data: Array.from({ length: 1500 }, (_, i) => purchase(`one-tx-${i}`)) };
     const before = await t.pg.store.readAudit({ afterSeq: 0, limit: 100_000 });
-    const res = await wide.request('/v1/events', { method: 'POST', headers: bearer('demo-web-key'), body: JSON.stringify(batch) });
+    const init = { method: 'POST', headers: bearer('demo-web-key'), body: JSON.stringify(batch) };
+    const res = await wide.request('/v1/events', init);
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { accepted: number }).accepted, 1500);
     const entries = await t.pg.store.readAudit({ afterSeq: before.at(-1)?.seq ?? 0, limit: 100_000 });
@@ -58,9 +60,8 @@ describe('HTTP limits', () => {
     try {
       const timed = createApp(slow.pg, { requestTimeoutMs: 50, rateLimit: null });
       const started = Date.now();
-      const res = await timed.request('/v1/events', {
-        method: 'POST', headers: bearer('demo-web-key'), body: JSON.stringify({ data: [purchase('late-1'), purchase('late-2')] }),
-      });
+      const body = JSON.stringify({ data: [purchase('late-1'), purchase('late-2')] });
+      const res = await timed.request('/v1/events', { method: 'POST', headers: bearer('demo-web-key'), body });
       assert.equal(res.status, 503);
       assert.equal(await codeOf(res), 'timeout');
       assert.ok(Date.now() - started < 1500);
@@ -121,6 +122,12 @@ describe('HTTP auth failures', () => {
     });
   }
 
+  test('a processor cannot speak for another processor: the token alone says who reads', async () => {
+    const res = await post('/v1/datasets/events/query', { purpose: 'ai.training', processor: 'model-trainer' }, bearer('demo-ads-ranker'));
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { message: string }).message, /unknown query field 'processor'/);
+  });
+
   test('a purpose the processor is not registered for is 403 purpose_denied and audited as a decision', async () => {
     const res = await post('/v1/datasets/events/query', { purpose: 'ai.training' }, bearer('demo-ads-ranker'));
     assert.equal(res.status, 403);
@@ -138,7 +145,8 @@ describe('what a client may not set', () => {
     const withSubjects = { ...purchase('own-subjects-1'), subjects: ['someone-else'] };
     const res = await post('/v1/events', { data: [withLabel, withSubjects] }, bearer('demo-web-key'));
     assert.equal(res.status, 200);
-    const summary = (await res.json()) as { accepted: number; rejected: { index: number; code: string; message: string }[] };
+    type Summary = { accepted: number; rejected: { index: number; code: string; message: string }[] };
+    const summary = (await res.json()) as Summary;
     assert.equal(summary.accepted, 0);
     assert.deepEqual(summary.rejected.map((r) => r.code), ['invalid_event', 'invalid_event']);
     assert.match(summary.rejected[0]?.message ?? '', /label/);
@@ -152,8 +160,10 @@ describe('what a client may not set', () => {
     assert.equal(((await res.json()) as { accepted: number }).accepted, 1);
     const entries = await t.pg.store.readAudit({ afterSeq: last, limit: 100 });
     assert.deepEqual(entries.map((e) => e.kind), ['collection']);
-    const read = await post('/v1/datasets/events/query', { purpose: 'ads.optimization', where: { event_id: 'batch-label-1' } }, bearer('demo-ads-ranker'));
-    const rows = ((await read.json()) as { rows: { data: Record<string, unknown>; label: { purposes: string[]; source: string } }[] }).rows;
+    const query = { purpose: 'ads.optimization', where: { event_id: 'batch-label-1' } };
+    const read = await post('/v1/datasets/events/query', query, bearer('demo-ads-ranker'));
+    type Row = { data: Record<string, unknown>; label: { purposes: string[]; source: string } };
+    const { rows } = (await read.json()) as { rows: Row[] };
     assert.equal(rows.length, 1);
     assert.equal(rows[0]?.label.source, 'web');
     assert.ok(rows[0]?.label.purposes.includes('ads.optimization'));

@@ -32,7 +32,10 @@ export async function countRecords(pg: PurposeGuard, dataset: string): Promise<n
  * PurposeGuard over a SQLite store whose label interning waits `delayMs`,
  * so that a request can be made to outlive its deadline.
  */
-export async function openSlowEngine(policy: string, delayMs: number): Promise<{ pg: PurposeGuard; events: LogEvent[] }> {
+export async function openSlowEngine(
+  policy: string,
+  delayMs: number,
+): Promise<{ pg: PurposeGuard; events: LogEvent[] }> {
   const store = await openStore(join(tempDir(), 'slow.db'));
   const slow: Store = new Proxy(store, {
     get(target, property) {

@@ -22,7 +22,8 @@ const TOKEN_FOR: Readonly<Record<string, string | null>> = {
 before(async () => {
   t = await openEngine(example('policy.yaml'));
   server = createServerApp(t.pg, { rateLimit: null });
-  const res = await server.app.request('/v1/events', { method: 'POST', headers: bearer('demo-web-key'), body: readSharedData('capi/batch-mixed.json') });
+  const body = readSharedData('capi/batch-mixed.json');
+  const res = await server.app.request('/v1/events', { method: 'POST', headers: bearer('demo-web-key'), body });
   assert.equal(res.status, 200);
   collected = (await res.json()) as typeof collected;
 });
@@ -34,7 +35,12 @@ after(async () => {
 
 interface OpenApi {
   openapi: string;
-  paths: Record<string, Record<string, { security: unknown[]; requestBody?: { content: Record<string, unknown> } }>>;
+  paths: Record<string, Record<string, Operation>>;
+}
+
+interface Operation {
+  security: unknown[];
+  requestBody?: { content: Record<string, unknown> };
 }
 
 describe('GET /openapi.json', () => {
@@ -77,9 +83,10 @@ describe('GET /metrics', () => {
   });
 
   test('counts requests, latency, decisions, collected events and audit entries', async () => {
-    const read = (purpose: string): Promise<Response> => Promise.resolve(server.app.request('/v1/datasets/events/query', {
-      method: 'POST', headers: bearer('demo-ads-ranker'), body: JSON.stringify({ purpose }),
-    }));
+    const read = async (purpose: string): Promise<Response> => {
+      const init = { method: 'POST', headers: bearer('demo-ads-ranker'), body: JSON.stringify({ purpose }) };
+      return server.app.request('/v1/datasets/events/query', init);
+    };
     await read('ads.optimization');
     await read('ai.training');
     const res = await server.app.request('/metrics', { headers: bearer('demo-admin') });

@@ -51,23 +51,40 @@ async function sendUntilRefused(url: string, sender: number, deadline: number): 
   return acked;
 }
 
+/** Holds a live-activity stream open until the server ends it. */
+async function watchStream(url: string): Promise<void> {
+  const res = await fetch(`${url}/v1/events/stream`, { headers: bearer('demo-admin') });
+  assert.equal(res.status, 200);
+  const reader = res.body?.getReader();
+  try {
+    while (reader && !(await reader.read()).done);
+  } catch {
+    return;
+  }
+}
+
 test('SIGTERM mid-stream: in-flight requests finish, every acknowledged event is stored, nothing else', async () => {
   const db = join(tempDir(), 'shutdown.db');
   const { child, url } = await startChild(db);
   const exited = once(child, 'exit');
   const deadline = Date.now() + RUN_LIMIT_MS;
+  const stream = watchStream(url);
   const senders = Array.from({ length: SENDERS }, (_, i) => sendUntilRefused(url, i, deadline));
   await new Promise((resolve) => setTimeout(resolve, 700));
   child.kill('SIGTERM');
+  const stopping = Date.now();
   const acked = (await Promise.all(senders)).flat();
   const [code] = (await exited) as [number | null];
+  await stream;
   assert.equal(code, 0);
+  assert.ok(Date.now() - stopping < 5000, 'an open live stream does not hold the shutdown');
   assert.ok(Date.now() < deadline, 'the senders stopped because the server stopped');
   assert.ok(acked.length > 20, `only ${acked.length} events were acknowledged`);
 
   const pg = await PurposeGuard.open({ policy: example('policy.yaml'), db });
   try {
-    const rows = await allRows(pg.read({ processor: 'ads-ranker', purpose: 'ads.optimization', dataset: 'events', limit: 100_000 }));
+    const request = { processor: 'ads-ranker', purpose: 'ads.optimization', dataset: 'events' };
+    const rows = await allRows(pg.read({ ...request, limit: 100_000 }));
     const stored = rows.map((r) => (JSON.parse(r.json) as { event_id: string }).event_id).sort();
     assert.deepEqual(stored, [...acked].sort());
   } finally {

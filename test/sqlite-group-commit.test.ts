@@ -5,6 +5,8 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { WriteBatch } from '../src/store/store.js';
 import { tempDir } from './support.js';
 
+const LABEL = { purposes: ['ads'], categories: [], source: 'web', jurisdiction: 'US', flags: [] };
+
 function batch(n: number, options: { fail?: boolean } = {}): WriteBatch {
   return {
     records: [{
@@ -21,9 +23,10 @@ function batch(n: number, options: { fail?: boolean } = {}): WriteBatch {
 test('concurrent commits share a transaction; one that throws is rolled back alone', async () => {
   const store = new SqliteStore(join(tempDir(), 'group.db'));
   try {
-    const label = await store.internLabel({ purposes: ['ads'], categories: [], source: 'web', jurisdiction: 'US', flags: [] });
+    const label = await store.internLabel(LABEL);
     assert.equal(label, 1);
-    const results = await Promise.allSettled([batch(1), batch(2, { fail: true }), batch(3), batch(4)].map((b) => store.commit(b)));
+    const batches = [batch(1), batch(2, { fail: true }), batch(3), batch(4)];
+    const results = await Promise.allSettled(batches.map((b) => store.commit(b)));
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     const counts = await store.datasetCounts(null);
     assert.equal(counts.find((c) => c.dataset === 'events')?.rows, 3);
@@ -38,7 +41,7 @@ test('concurrent commits share a transaction; one that throws is rolled back alo
 test('a commit still waiting when the store closes is written first', async () => {
   const file = join(tempDir(), 'close.db');
   const store = new SqliteStore(file);
-  await store.internLabel({ purposes: ['ads'], categories: [], source: 'web', jurisdiction: 'US', flags: [] });
+  await store.internLabel(LABEL);
   const pending = store.commit(batch(7));
   await store.close();
   assert.equal((await pending).recordIds.length, 1);

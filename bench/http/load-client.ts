@@ -28,23 +28,40 @@ export interface LoadResult {
   readonly p99Ms: number;
 }
 
-const PATHS = { events: '/v1/events', noop: '/v1/noop', query: '/v1/datasets/events/query' } as const;
+const PATHS = {
+  events: '/v1/events',
+  noop: '/v1/noop',
+  query: '/v1/datasets/events/query',
+} as const;
 
 function bodyFor(plan: LoadPlan, n: number): string {
   if (plan.kind === 'query') return '{"purpose":"ads.optimization","limit":100}';
   if (plan.kind === 'noop') return '{}';
   return JSON.stringify({ data: [{
-    event_name: 'Purchase', event_time: 1796371200, event_id: `${plan.idPrefix}-${n}`, action_source: 'website',
-    user_data: { em: [`load-${n}@example.com`], country: ['us'] }, custom_data: { currency: 'USD', value: 10 },
+    event_name: 'Purchase',
+    event_time: 1796371200,
+    event_id: `${plan.idPrefix}-${n}`,
+    action_source: 'website',
+    user_data: { em: [`load-${n}@example.com`], country: ['us'] },
+    custom_data: { currency: 'USD', value: 10 },
   }] });
 }
 
-function send(agent: Agent, plan: LoadPlan, body: string): Promise<{ status: number; text: string }> {
+interface Answer {
+  readonly status: number;
+  readonly text: string;
+}
+
+function send(agent: Agent, plan: LoadPlan, body: string): Promise<Answer> {
   const url = new URL(PATHS[plan.kind], plan.url);
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: 'POST', agent,
-      headers: { authorization: `Bearer ${plan.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: {
+        authorization: `Bearer ${plan.token}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      },
     }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -73,7 +90,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
         const res = await send(agent, plan, bodyFor(plan, n));
         latencies.push(performance.now() - t0);
         if (res.status !== 200) errors += 1;
-        else if (plan.kind === 'events' && (JSON.parse(res.text) as { accepted: number }).accepted === 1) acknowledged += 1;
+        else if (plan.kind === 'events' && acceptedOne(res.text)) acknowledged += 1;
       } catch {
         errors += 1;
       }
@@ -83,8 +100,16 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { requests: latencies.length, errors, acknowledged, seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+  const at = (q: number): number => {
+    const index = Math.min(latencies.length - 1, Math.floor(q * latencies.length));
+    return latencies[index] ?? Number.NaN;
+  };
+  const requests = latencies.length;
+  return { requests, errors, acknowledged, seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+function acceptedOne(text: string): boolean {
+  return (JSON.parse(text) as { accepted: number }).accepted === 1;
 }
 
 if (process.argv[2] !== undefined) {

@@ -71,11 +71,15 @@ export function createServerApp(pg: PurposeGuard, options: ServerOptions = {}): 
   const untap = [pg.ctx.tap(deps.metrics.observe), pg.ctx.tap(deps.activity.observe)];
   useMiddleware(app, deps, options);
   registerRoutes(app, deps);
-  app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => {
+    const message = `no route ${c.req.method} ${c.req.path}`;
+    return c.json({ code: 'not_found', message }, 404);
+  });
   app.onError(async (error, c) => {
     const known = toPurposeGuardError(error);
     if (known.code === 'internal') {
-      deps.logger({ type: 'error', code: 'internal', message: 'unexpected error while answering a request' });
+      const message = 'unexpected error while answering a request';
+      deps.logger({ type: 'error', code: 'internal', message });
     }
     const request = { method: c.req.method, route: c.get('route'), principal: c.get('principal') };
     await auditAuthFailure(deps, known, request).catch(() => {});

@@ -40,7 +40,8 @@ export function startServer(
         },
       });
     };
-    server = serve({ fetch: parts.app.fetch, port: options.port ?? 8080, hostname: options.host ?? '127.0.0.1' }, listening);
+    const address = { port: options.port ?? 8080, hostname: options.host ?? '127.0.0.1' };
+    server = serve({ fetch: parts.app.fetch, ...address }, listening);
     server.on('error', onError);
   });
 }

@@ -62,7 +62,9 @@ export async function runServer(
 }
 
 function serverSettings(ctx: CommandContext): ServerOptions {
-  const setting = (option: string, env: string): string | undefined => stringOption(ctx, option) ?? ctx.io.env[env];
+  const setting = (option: string, env: string): string | undefined => {
+    return stringOption(ctx, option) ?? ctx.io.env[env];
+  };
   return parseServerSettings({
     maxBodyBytes: setting('max-body-bytes', SERVER_ENV.maxBodyBytes),
     requestTimeoutMs: setting('request-timeout-ms', SERVER_ENV.requestTimeoutMs),

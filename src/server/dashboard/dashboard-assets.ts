@@ -10,7 +10,8 @@ export interface Asset {
 }
 
 /** The package root: this file runs from dist/src/server/dashboard. */
-const STATIC_DIR = fileURLToPath(new URL('../../../../src/server/dashboard/static/', import.meta.url));
+const STATIC_URL = new URL('../../../../src/server/dashboard/static/', import.meta.url);
+const STATIC_DIR = fileURLToPath(STATIC_URL);
 const require = createRequire(import.meta.url);
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -53,7 +54,8 @@ export class DashboardAssets {
     const cached = this.#cache.get(key);
     if (cached) return cached;
     const ext = /\.[a-z]+$/.exec(file)?.[0] ?? '';
-    const asset = { body: readFileSync(file, 'utf8'), type: TYPES[ext] ?? 'application/octet-stream' };
+    const type = TYPES[ext] ?? 'application/octet-stream';
+    const asset = { body: readFileSync(file, 'utf8'), type };
     this.#cache.set(key, asset);
     return asset;
   }

@@ -28,7 +28,8 @@ export function requestContext(options: {
     const requestId = requestIdOf(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     c.set('route', 'unmatched');
-    c.set('principal', principalOf(c.req.header('authorization'), getCookie(c, SESSION_COOKIE), options));
+    const session = getCookie(c, SESSION_COOKIE);
+    c.set('principal', principalOf(c.req.header('authorization'), session, options));
     await next();
     c.header('x-request-id', requestId);
     const principal = c.get('principal');

@@ -39,7 +39,9 @@ export class Counter extends Metric<number> {
 
   override render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const s of this.series.values()) lines.push(`${this.name}${labelText(s.labels)} ${s.value}`);
+    for (const s of this.series.values()) {
+      lines.push(`${this.name}${labelText(s.labels)} ${s.value}`);
+    }
     return lines.join('\n');
   }
 }
@@ -59,7 +61,8 @@ export class Histogram extends Metric<Buckets> {
   }
 
   observe(labels: Labels, value: number): void {
-    const s = this.seriesOf(labels, () => ({ counts: this.#bounds.map(() => 0), sum: 0, count: 0 }));
+    const fresh = (): Buckets => ({ counts: this.#bounds.map(() => 0), sum: 0, count: 0 });
+    const s = this.seriesOf(labels, fresh);
     this.#bounds.forEach((bound, i) => {
       if (value <= bound) s.value.counts[i] = (s.value.counts[i] ?? 0) + 1;
     });

@@ -13,7 +13,10 @@ export class ServerMetrics {
   readonly #requests = this.#registry.counter(
     'purposeguard_http_requests_total', 'HTTP requests answered, by route pattern, method and status.');
   readonly #latency = this.#registry.histogram(
-    'purposeguard_http_request_duration_seconds', 'Time to answer an HTTP request, by route pattern.', LATENCY_BOUNDS);
+    'purposeguard_http_request_duration_seconds',
+    'Time to answer an HTTP request, by route pattern.',
+    LATENCY_BOUNDS,
+  );
   readonly #decisions = this.#registry.counter(
     'purposeguard_decisions_total', 'Read decisions, by outcome and deciding rule.');
   readonly #flows = this.#registry.counter(

@@ -12,7 +12,11 @@ const ERROR_SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } },
+        properties: {
+          code: { type: 'string' },
+          path: { type: 'string' },
+          message: { type: 'string' },
+        },
       },
     },
   },
@@ -62,9 +66,10 @@ export function openApiPath(path: string): string {
 
 function operationOf(route: RouteSpec): Json {
   const params = [...route.path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? '');
+  const text = { type: 'string' };
   const parameters = [
-    ...params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-    ...(route.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+    ...params.map((name) => ({ name, in: 'path', required: true, schema: text })),
+    ...(route.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: text })),
   ];
   return {
     summary: route.summary,
@@ -72,16 +77,22 @@ function operationOf(route: RouteSpec): Json {
     operationId: operationId(route),
     ...(parameters.length > 0 ? { parameters } : {}),
     security: route.auth === 'none' ? [] : [{ bearer: [] }],
-    ...(route.body ? { requestBody: { required: true, content: { [route.body]: { schema: bodySchema(route.body) } } } } : {}),
+    ...(route.body ? { requestBody: requestBodyOf(route.body) } : {}),
     responses: responsesOf(route),
   };
 }
 
+function requestBodyOf(mediaType: string): Json {
+  return { required: true, content: { [mediaType]: { schema: bodySchema(mediaType) } } };
+}
+
 function responsesOf(route: RouteSpec): Json {
   const produces = route.produces ?? 'application/json';
-  const error = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const errorSchema = { $ref: '#/components/schemas/Error' };
+  const error = { description: 'error', content: { 'application/json': { schema: errorSchema } } };
+  const schema = produces.includes('json') ? { type: 'object' } : { type: 'string' };
   return {
-    '200': { description: 'success', content: { [produces]: { schema: produces.includes('json') ? { type: 'object' } : { type: 'string' } } } },
+    '200': { description: 'success', content: { [produces]: { schema } } },
     ...(route.auth === 'none' ? {} : { '401': error, '403': error }),
     '429': error,
     '503': error,
@@ -95,5 +106,6 @@ function bodySchema(mediaType: string): Json {
 
 function operationId(route: RouteSpec): string {
   const words = route.path.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
-  return [route.method, ...words].map((w, i) => (i === 0 ? w : w[0]?.toUpperCase() + w.slice(1))).join('');
+  const capital = (w: string): string => `${w[0]?.toUpperCase() ?? ''}${w.slice(1)}`;
+  return [route.method, ...words.map(capital)].join('');
 }

@@ -35,7 +35,8 @@ export function registerCollectionRoutes(app: App, deps: RouteDeps): void {
     }
     const text = await c.req.text();
     if (text.trim() === '') throw new PurposeGuardError('invalid_request', 'the request body is empty');
-    const summary = await ingest(deps.pg.ctx, source.name, rowsOf(text), wholeRequest(c, source.name));
+    const options = wholeRequest(c, source.name);
+    const summary = await ingest(deps.pg.ctx, source.name, rowsOf(text), options);
     return c.json(summary, 200);
   });
 }
@@ -45,7 +46,11 @@ export function registerCollectionRoutes(app: App, deps: RouteDeps): void {
  * committed together or, past the request's deadline, not at all.
  */
 function wholeRequest(c: Context<AppEnv>, source: string): IngestOptions {
-  return { actor: `source:${source}`, chunkSize: Number.POSITIVE_INFINITY, signal: c.get('deadline') };
+  return {
+    actor: `source:${source}`,
+    chunkSize: Number.POSITIVE_INFINITY,
+    signal: c.get('deadline'),
+  };
 }
 
 async function* rowsOf(text: string): AsyncIterable<IngestItem> {

@@ -25,14 +25,18 @@ const SECURITY_HEADERS = {
 export function registerDashboardRoutes(app: App, deps: RouteDeps): void {
   const assets = new DashboardAssets();
 
-  const page = { method: 'get', path: '/', auth: 'none', produces: 'text/html', summary: 'the dashboard, or its login form without a session' } as const;
+  const page = {
+    method: 'get', path: '/', auth: 'none', produces: 'text/html',
+    summary: 'the dashboard, or its login form without a session',
+  } as const;
   deps.routes.add(app, page, (c) => {
     const admin = c.get('principal')?.kind === 'admin';
     return html(c, assets.page(admin ? 'dashboard.html' : 'login.html'), 200);
   });
 
   const login = {
-    method: 'post', path: '/login', auth: 'none', body: 'application/x-www-form-urlencoded', produces: 'text/html',
+    method: 'post', path: '/login', auth: 'none',
+    body: 'application/x-www-form-urlencoded', produces: 'text/html',
     summary: 'trade the admin token (form field token) for a dashboard session cookie',
   } as const;
   deps.routes.add(app, login, async (c) => {
@@ -40,9 +44,11 @@ export function registerDashboardRoutes(app: App, deps: RouteDeps): void {
     const token = typeof form['token'] === 'string' ? form['token'].trim() : '';
     const principal = token === '' ? null : deps.auth.identify(`Bearer ${token}`);
     if (principal?.kind !== 'admin') {
-      const error = new PurposeGuardError('unauthenticated', 'dashboard login with a token that is not the admin token');
+      const reason = 'dashboard login with a token that is not the admin token';
+      const error = new PurposeGuardError('unauthenticated', reason);
       await auditAuthFailure(deps, error, { method: 'POST', route: '/login', principal });
-      return html(c, assets.page('login.html').replace('<p class="error" hidden>', '<p class="error">'), 401);
+      const page = assets.page('login.html').replace('<p class="error" hidden>', '<p class="error">');
+      return html(c, page, 401);
     }
     const id = deps.sessions.open(Date.now());
     setCookie(c, SESSION_COOKIE, id, {
@@ -55,19 +61,28 @@ export function registerDashboardRoutes(app: App, deps: RouteDeps): void {
     return c.redirect('/', 303);
   });
 
-  const logout = { method: 'post', path: '/logout', auth: 'none', summary: 'end the dashboard session' } as const;
+  const logout = {
+    method: 'post', path: '/logout', auth: 'none', summary: 'end the dashboard session',
+  } as const;
   deps.routes.add(app, logout, (c) => {
     deps.sessions.close(getCookie(c, SESSION_COOKIE));
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/', 303);
   });
 
-  const asset = { method: 'get', path: '/assets/:file', auth: 'none', produces: 'text/javascript', summary: 'dashboard scripts and styles' } as const;
+  const asset = {
+    method: 'get', path: '/assets/:file', auth: 'none', produces: 'text/javascript',
+    summary: 'dashboard scripts and styles',
+  } as const;
   deps.routes.add(app, asset, (c) => {
     const name = c.req.param('file') ?? '';
     if (!assets.has(name)) throw new PurposeGuardError('not_found', `no dashboard asset '${name}'`);
     const { body, type } = assets.asset(name);
-    return c.body(body, 200, { 'content-type': type, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
+    return c.body(body, 200, {
+      'content-type': type,
+      'cache-control': 'public, max-age=3600',
+      'x-content-type-options': 'nosniff',
+    });
   });
 }
 

@@ -8,19 +8,27 @@ const FLOW_LIMIT = 500;
 
 /** Read-only views for the dashboard and operators: policy, datasets, flows, activity. */
 export function registerOverviewRoutes(app: App, deps: RouteDeps): void {
-  const policy = { method: 'get', path: '/v1/policy', auth: 'admin', summary: 'the policy in force: purposes, sources, datasets, processors' } as const;
+  const policy = {
+    method: 'get', path: '/v1/policy', auth: 'admin',
+    summary: 'the policy in force: purposes, sources, datasets, processors',
+  } as const;
   deps.routes.add(app, policy, (c) => {
     requirePrincipal(c.get('principal'), 'admin');
     return c.json(policySummary(deps.pg.policy));
   });
 
-  const datasets = { method: 'get', path: '/v1/datasets', auth: 'admin', summary: 'row counts by dataset and owner' } as const;
+  const datasets = {
+    method: 'get', path: '/v1/datasets', auth: 'admin', summary: 'row counts by dataset and owner',
+  } as const;
   deps.routes.add(app, datasets, async (c) => {
     requirePrincipal(c.get('principal'), 'admin');
     return c.json({ datasets: await deps.pg.store.datasetCounts(null) });
   });
 
-  const flows = { method: 'get', path: '/v1/flows', auth: 'admin', summary: `the latest ${FLOW_LIMIT} recorded flows, newest first` } as const;
+  const flows = {
+    method: 'get', path: '/v1/flows', auth: 'admin',
+    summary: `the latest ${FLOW_LIMIT} recorded flows, newest first`,
+  } as const;
   deps.routes.add(app, flows, async (c) => {
     requirePrincipal(c.get('principal'), 'admin');
     return c.json({ flows: await deps.pg.store.flows({ limit: FLOW_LIMIT }) });
@@ -34,7 +42,9 @@ export function registerOverviewRoutes(app: App, deps: RouteDeps): void {
     requirePrincipal(c.get('principal'), 'admin');
     const after = Number(c.req.header('last-event-id') ?? 0) || 0;
     return streamSSE(c, async (sse) => {
-      const send = (a: Activity): Promise<void> => sse.writeSSE({ id: String(a.seq), event: a.type, data: JSON.stringify(a) });
+      const send = (a: Activity): Promise<void> => {
+        return sse.writeSSE({ id: String(a.seq), event: a.type, data: JSON.stringify(a) });
+      };
       for (const a of deps.activity.since(after)) await send(a);
       await new Promise<void>((done) => {
         const off = deps.activity.subscribe((a) => void send(a).catch(done), done);
@@ -52,12 +62,19 @@ function policySummary(policy: CompiledPolicy): Record<string, unknown> {
     digest: policy.digest,
     mode: policy.mode,
     purposes: [...policy.purposes.values()].map((p) => ({
-      name: p.name, parent: p.parent, description: p.description, requiresConsent: p.consent.kind !== 'none',
+      name: p.name,
+      parent: p.parent,
+      description: p.description,
+      requiresConsent: p.consent.kind !== 'none',
     })),
-    sources: [...policy.sources.values()].map((s) => ({ name: s.name, kind: s.kind, owner: s.owner, dataset: s.dataset })),
+    sources: [...policy.sources.values()].map((s) => ({
+      name: s.name, kind: s.kind, owner: s.owner, dataset: s.dataset,
+    })),
     datasets: [...policy.datasets.values()].map((d) => ({
       name: d.name, kind: d.kind, description: d.description, purposes: d.purposes, mode: d.mode,
     })),
-    processors: [...policy.processors.values()].map((p) => ({ name: p.name, owner: p.owner, purposes: p.purposes })),
+    processors: [...policy.processors.values()].map((p) => ({
+      name: p.name, owner: p.owner, purposes: p.purposes,
+    })),
   };
 }

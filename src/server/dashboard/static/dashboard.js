@@ -42,12 +42,12 @@
     renderPurposeTree(policy.purposes);
     const counts = new Map(state.counts.map((c) => [c.dataset, c.rows]));
     fill('datasets', policy.datasets.map((d) => el('li', {},
-      el('span', { class: 'name' }, d.name, ' ', el('span', { class: 'muted small' }, `${d.kind} · ${counts.get(d.name) || 0} rows`)),
+      nameLine(d.name, `${d.kind} · ${counts.get(d.name) || 0} rows`),
       tags(d.purposes.length ? d.purposes : ['as collected'], d.purposes.length ? '' : 'plain'))));
     fill('processors', policy.processors.map((p) => el('li', {},
-      el('span', { class: 'name' }, p.name, ' ', el('span', { class: 'muted small' }, p.owner)), tags(p.purposes))));
+      nameLine(p.name, p.owner), tags(p.purposes))));
     fill('sources', policy.sources.map((s) => el('li', {},
-      el('span', { class: 'name' }, s.name, ' ', el('span', { class: 'muted small' }, s.kind.replace('_', ' '))),
+      nameLine(s.name, s.kind.replace('_', ' ')),
       tags([`→ ${s.dataset}`], 'plain'))));
     const select = $('consent-purpose');
     select.replaceChildren(...policy.purposes.map((p) => el('option', { value: p.name }, p.name)));
@@ -69,8 +69,13 @@
     fill('purposes', branch(''));
   }
 
+  function nameLine(name, detail) {
+    return el('span', { class: 'name' }, name, ' ', el('span', { class: 'muted small' }, detail));
+  }
+
   function tags(names, kind) {
-    return el('span', { class: 'tags' }, names.map((n) => el('span', { class: `tag ${kind || ''}` }, n)));
+    const tag = (n) => el('span', { class: `tag ${kind || ''}` }, n);
+    return el('span', { class: 'tags' }, names.map(tag));
   }
 
   function fill(id, children) {
@@ -94,12 +99,18 @@
   function graphFromFlows() {
     const id = (name) => `dataset:${name}`;
     const nodes = [
-      ...state.policy.sources.map((s) => ({ id: `source:${s.name}`, name: s.name, kind: 'source', purposes: [] })),
-      ...state.policy.datasets.map((d) => ({ id: id(d.name), name: d.name, kind: d.kind, purposes: d.purposes })),
+      ...state.policy.sources.map((s) => ({
+        id: `source:${s.name}`, name: s.name, kind: 'source', purposes: [],
+      })),
+      ...state.policy.datasets.map((d) => ({
+        id: id(d.name), name: d.name, kind: d.kind, purposes: d.purposes,
+      })),
     ];
     const edges = new Map();
     for (const s of state.policy.sources) {
-      edges.set(`source:${s.name}`, { from: `source:${s.name}`, to: id(s.dataset), processor: null, purpose: null, rows: 0, violation: false });
+      edges.set(`source:${s.name}`, {
+        from: `source:${s.name}`, to: id(s.dataset), processor: null, purpose: null, rows: 0, violation: false,
+      });
     }
     for (const f of state.flows) {
       for (const input of new Set(f.inputs)) {
@@ -117,7 +128,8 @@
 
   function drawGraph(graph) {
     const elements = graph.nodes.map((n) => {
-      const purposes = n.kind === 'derived' && n.purposes && n.purposes.length ? `\n${n.purposes.join(', ')}` : '';
+      const declared = n.kind === 'derived' && n.purposes && n.purposes.length > 0;
+      const purposes = declared ? `\n${n.purposes.join(', ')}` : '';
       return { data: { id: n.id, label: `${n.name}${purposes}`, kind: n.kind, name: n.name } };
     });
     const known = new Set(elements.map((e) => e.data.id));
@@ -168,7 +180,9 @@
     for (const d of [...columns.keys()].sort((a, b) => a - b)) {
       const ids = columns.get(d);
       const weight = (id) => {
-        const inputs = edges.filter((e) => e.data.target === id && row.has(e.data.source)).map((e) => row.get(e.data.source));
+        const inputs = edges
+          .filter((e) => e.data.target === id && row.has(e.data.source))
+          .map((e) => row.get(e.data.source));
         return inputs.length ? inputs.reduce((s, r) => s + r, 0) / inputs.length : ids.indexOf(id);
       };
       const ordered = [...ids].sort((a, b) => weight(a) - weight(b));
@@ -189,14 +203,18 @@
         'background-color': (n) => COLORS[n.data('kind')] || COLORS.raw,
       } },
       { selector: 'node[kind = "source"]', style: { shape: 'ellipse', width: 96, height: 36 } },
-      { selector: 'node[kind = "processor"]', style: { shape: 'diamond', width: 60, height: 60, color: '#344054', 'text-valign': 'bottom', 'text-margin-y': 6 } },
+      { selector: 'node[kind = "processor"]', style: {
+        shape: 'diamond', width: 60, height: 60, color: '#344054', 'text-valign': 'bottom', 'text-margin-y': 6,
+      } },
       { selector: 'edge', style: {
         width: 2, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'line-color': '#8392ab',
         'target-arrow-color': '#8392ab', label: 'data(label)', 'font-size': 12, color: '#475467',
         'text-wrap': 'wrap', 'text-background-color': '#fbfcfe', 'text-background-opacity': 0.9,
         'text-background-padding': 2, 'text-background-shape': 'round-rectangle',
       } },
-      { selector: 'edge[?collect]', style: { 'line-style': 'dotted', label: '', 'line-color': '#c0c7d4', 'target-arrow-color': '#c0c7d4' } },
+      { selector: 'edge[?collect]', style: {
+        'line-style': 'dotted', label: '', 'line-color': '#c0c7d4', 'target-arrow-color': '#c0c7d4',
+      } },
       { selector: 'edge[?violation]', style: {
         'line-color': RED, 'target-arrow-color': RED, 'line-style': 'dashed', width: 3, color: RED,
       } },
@@ -208,16 +226,22 @@
   function describe(a) {
     switch (a.type) {
       case 'decision':
-        return { badge: a.allowed ? 'allow' : 'deny', what: `${a.processor} read ${a.dataset} for ${a.purpose}`,
-          why: a.allowed ? `${a.rows} rows · rule ${a.rule}` : `${a.reason} (rule ${a.rule})` };
+        return {
+          badge: a.allowed ? 'allow' : 'deny',
+          what: `${a.processor} read ${a.dataset} for ${a.purpose}`,
+          why: a.allowed ? `${a.rows} rows · rule ${a.rule}` : `${a.reason} (rule ${a.rule})`,
+        };
       case 'flow':
-        return { badge: a.outcome === 'allowed' ? 'allow' : 'violation', what: `${a.processor} wrote ${a.output} for ${a.purpose}`,
-          why: `${a.rows} rows · ${a.reason}` };
+        return {
+          badge: a.outcome === 'allowed' ? 'allow' : 'violation',
+          what: `${a.processor} wrote ${a.output} for ${a.purpose}`,
+          why: `${a.rows} rows · ${a.reason}`,
+        };
       case 'collection':
         return { badge: 'info', what: `collected from ${a.source}`,
           why: `${a.accepted} accepted · ${a.rejected} refused · ${a.duplicates} duplicates` };
       case 'erasure':
-        return { badge: 'info', what: 'erasure', why: `${a.rows} rows removed · ${a.queued} downstream removals queued` };
+        return { badge: 'info', what: 'erasure', why: `${a.rows} rows removed · ${a.queued} removals queued` };
       default:
         return { badge: 'deny', what: a.alert || a.type, why: a.severity || '' };
     }
@@ -251,7 +275,9 @@
   function connectLive() {
     const source = new EventSource('/v1/events/stream');
     const onEvent = (message) => addActivity(JSON.parse(message.data));
-    for (const type of ['decision', 'flow', 'collection', 'alert', 'erasure']) source.addEventListener(type, onEvent);
+    for (const type of ['decision', 'flow', 'collection', 'alert', 'erasure']) {
+      source.addEventListener(type, onEvent);
+    }
     source.onopen = () => { $('live-chip').textContent = 'live'; };
     source.onerror = () => { $('live-chip').textContent = 'live: reconnecting'; };
   }
@@ -269,8 +295,9 @@
       return el('span', {}, value.map(cell).join(', '));
     }
     if (value && typeof value === 'object') {
-      return el('table', {}, el('tbody', {}, Object.entries(value).map(([k, v]) =>
-        el('tr', {}, el('th', {}, k), el('td', {}, typeof v === 'object' && v !== null ? renderValue(v) : cell(v))))));
+      const row = ([k, v]) => el('tr', {}, el('th', {}, k),
+        el('td', {}, typeof v === 'object' && v !== null ? renderValue(v) : cell(v)));
+      return el('table', {}, el('tbody', {}, Object.entries(value).map(row)));
     }
     return el('span', {}, cell(value));
   }
@@ -308,7 +335,7 @@
     ]);
     $('subject-result').classList.remove('muted');
     $('subject-result').replaceChildren(
-      ...section('Where the data went', lineage, 'The subject lineage API is not available on this server.'),
+      ...section('Where the data went', lineage, 'The subject lineage API is not available here.'),
       ...section('Consent', consent, 'The consent API is not available on this server.'));
   }
 
@@ -318,26 +345,38 @@
     $('confirm-text').textContent = text;
     dialog.returnValue = '';
     dialog.showModal();
-    return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true }));
+    return new Promise((resolve) => {
+      dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    });
   }
 
   async function recordConsent(event) {
     event.preventDefault();
-    const body = { email: $('consent-email').value.trim(), purpose: $('consent-purpose').value, status: $('consent-status').value };
+    const body = {
+      email: $('consent-email').value.trim(),
+      purpose: $('consent-purpose').value,
+      status: $('consent-status').value,
+    };
     const verb = body.status === 'granted' ? 'Grant' : 'Withdraw';
-    if (!(await confirmStep(`${verb} consent?`, `${verb} ${body.purpose} for this subject. It takes effect on the next read and is audited.`))) return;
+    const text = `${verb} ${body.purpose} for this subject. It takes effect on the next read and is audited.`;
+    if (!(await confirmStep(`${verb} consent?`, text))) return;
     const res = await api('/v1/consent', { method: 'POST', body: JSON.stringify(body) });
-    $('action-result').replaceChildren(res.ok ? note('Consent recorded.', 'good') : note(errorText(res), 'bad'), res.ok ? renderValue(res.body) : '');
+    showOutcome(res, 'Consent recorded.');
+  }
+
+  function showOutcome(res, success) {
+    const outcome = res.ok ? [note(success, 'good'), renderValue(res.body)] : [note(errorText(res), 'bad')];
+    $('action-result').replaceChildren(...outcome);
   }
 
   async function eraseSubject(event) {
     event.preventDefault();
     const email = $('erasure-email').value.trim();
-    const ok = await confirmStep('Erase this subject?',
-      'Their records are removed from every raw and derived dataset, their consent is tombstoned and downstream removals are queued. This cannot be undone.');
-    if (!ok) return;
+    const text = 'Their records are removed from every raw and derived dataset, their consent is '
+      + 'tombstoned and downstream removals are queued. This cannot be undone.';
+    if (!(await confirmStep('Erase this subject?', text))) return;
     const res = await api('/v1/erasure', { method: 'POST', body: JSON.stringify({ email }) });
-    $('action-result').replaceChildren(res.ok ? note('Erased. Receipt:', 'good') : note(errorText(res), 'bad'), res.ok ? renderValue(res.body) : '');
+    showOutcome(res, 'Erased. Receipt:');
     if (res.ok) refreshCounts();
   }
 
@@ -351,11 +390,20 @@
   }
 
   function datasetChart() {
-    const rows = state.policy.datasets.map((d) => state.counts.filter((c) => c.dataset === d.name).reduce((s, c) => s + c.rows, 0));
+    const datasets = state.policy.datasets;
+    const rowsOf = (name) => state.counts
+      .filter((c) => c.dataset === name)
+      .reduce((sum, c) => sum + c.rows, 0);
+    const colors = datasets.map((d) => (d.kind === 'derived' ? COLORS.derived : COLORS.raw));
     chart('chart-datasets', {
       type: 'bar',
-      data: { labels: state.policy.datasets.map((d) => d.name), datasets: [{ label: 'records', data: rows,
-        backgroundColor: state.policy.datasets.map((d) => (d.kind === 'derived' ? COLORS.derived : COLORS.raw)), borderRadius: 5 }] },
+      data: {
+        labels: datasets.map((d) => d.name),
+        datasets: [{
+          label: 'records', data: datasets.map((d) => rowsOf(d.name)),
+          backgroundColor: colors, borderRadius: 5, maxBarThickness: 72,
+        }],
+      },
       options: chartOptions('Records by dataset', false),
     });
   }
@@ -366,38 +414,58 @@
     pendingChart = setTimeout(() => { pendingChart = null; decisionChart(); }, 250);
   }
 
-  async function decisionChart() {
+  function decisionChart() {
     const fromReport = state.report ? reportDecisions(state.report) : null;
-    const data = fromReport || [...state.decisions.entries()].map(([processor, d]) => ({ processor, ...d }));
-    $('report-note').textContent = fromReport ? 'from /v1/reports' : 'decisions seen live since the page opened';
+    const live = [...state.decisions.entries()].map(([processor, d]) => ({ processor, violations: 0, ...d }));
+    const data = fromReport || live;
+    $('report-note').textContent = fromReport
+      ? 'from the usage report (/v1/reports)'
+      : 'decisions seen live since the page opened';
+    const bar = (label, key, color) => ({
+      label, data: data.map((d) => d[key]), backgroundColor: color, maxBarThickness: 72,
+    });
     chart('chart-decisions', {
       type: 'bar',
-      data: { labels: data.map((d) => d.processor), datasets: [
-        { label: 'allowed', data: data.map((d) => d.allow), backgroundColor: '#12805c', maxBarThickness: 72 },
-        { label: 'denied', data: data.map((d) => d.deny), backgroundColor: RED, maxBarThickness: 72 },
-      ] },
-      options: chartOptions('Read decisions by processor', true),
+      data: {
+        labels: data.map((d) => d.processor),
+        datasets: [
+          bar('allowed reads', 'allow', '#12805c'),
+          bar('denied reads', 'deny', '#f79009'),
+          bar('flow violations', 'violations', RED),
+        ],
+      },
+      options: chartOptions('Decisions by processor', true),
     });
   }
 
-  /* Accepts a report with per-processor rows of allowed/denied counts, whatever their exact names. */
+  /* The usage report's rows are per purpose and processor; sum them by processor. */
   function reportDecisions(report) {
-    const rows = Array.isArray(report.processors) ? report.processors : Array.isArray(report.byProcessor) ? report.byProcessor : null;
-    if (!rows) return null;
-    const num = (r, names) => names.map((n) => r[n]).find((v) => typeof v === 'number') || 0;
-    return rows.map((r) => ({
-      processor: r.processor || r.name,
-      allow: num(r, ['allowed', 'allows', 'allow', 'reads_allowed']),
-      deny: num(r, ['denied', 'denials', 'deny', 'reads_denied']),
-    }));
+    if (!Array.isArray(report.usage)) return null;
+    const byProcessor = new Map();
+    for (const row of report.usage) {
+      const sum = byProcessor.get(row.processor) || { processor: row.processor, allow: 0, deny: 0, violations: 0 };
+      sum.allow += row.allowed || 0;
+      sum.deny += row.denied || 0;
+      sum.violations += row.violations || 0;
+      byProcessor.set(row.processor, sum);
+    }
+    return [...byProcessor.values()];
   }
 
   function chartOptions(title, stacked) {
+    const heading = { size: 13, weight: '600' };
     return {
-      responsive: true, maintainAspectRatio: false, animation: false,
-      plugins: { title: { display: true, text: title, align: 'start', font: { size: 13, weight: '600' }, color: '#17202e' },
-        legend: { display: stacked, position: 'bottom' } },
-      scales: { x: { stacked, grid: { display: false } }, y: { stacked, beginAtZero: true, ticks: { precision: 0 } } },
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: {
+        title: { display: true, text: title, align: 'start', font: heading, color: '#17202e' },
+        legend: { display: stacked, position: 'bottom' },
+      },
+      scales: {
+        x: { stacked, grid: { display: false } },
+        y: { stacked, beginAtZero: true, ticks: { precision: 0 } },
+      },
     };
   }
 
