@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer } from '../src/server/serve.js';
 import type { RunningServer } from '../src/server/serve.js';
 import { logModePolicy, seedDashboard } from './dashboard-seed.js';
-import { bearer } from './server-helpers.js';
+import { bearer, countRecords } from './server-helpers.js';
 import { openEngine, ROOT, tempDir } from './support.js';
 import type { TestEngine } from './support.js';
 
@@ -112,3 +112,30 @@ test('a subject lookup shows where the data went and the consent state', async (
 interface CyLike {
   edges(): { map<T>(fn: (edge: { data(key: string): unknown; style(key: string): unknown }) => T): T[] };
 }
+
+test('consent and erasure go through a confirmation step', async () => {
+  await page.fill('#consent-email', 'omar.haddad@example.org');
+  await page.selectOption('#consent-purpose', 'ai.training');
+  await page.selectOption('#consent-status', 'granted');
+  await page.click('#consent-form button[type=submit]');
+  await page.waitForSelector('dialog#confirm[open]');
+  await page.click('dialog#confirm button[value=cancel]');
+  assert.equal(await page.locator('#action-result .note').count(), 0);
+  await page.click('#consent-form button[type=submit]');
+  await page.click('dialog#confirm button[value=ok]');
+  await page.waitForSelector('#action-result .note.good');
+  const consent = await fetch(`${server.url}/v1/consent?email=omar.haddad%40example.org`, { headers: bearer('demo-admin') });
+  const granted = ((await consent.json()) as { purposes: { purpose: string; status: string }[] }).purposes;
+  assert.ok(granted.some((p) => p.purpose === 'ai.training' && p.status === 'granted'));
+
+  const before = await countRecords(t.pg, 'events');
+  await page.fill('#erasure-email', 'omar.haddad@example.org');
+  await page.click('#erasure-form button[type=submit]');
+  await page.click('dialog#confirm button[value=ok]');
+  await page.waitForSelector('#action-result .note.good');
+  assert.match((await page.textContent('#action-result')) ?? '', /total_rows/);
+  assert.ok((await countRecords(t.pg, 'events')) < before);
+  const after = await fetch(`${server.url}/v1/lineage/subject?email=omar.haddad%40example.org`, { headers: bearer('demo-admin') });
+  assert.deepEqual(((await after.json()) as { datasets: unknown[] }).datasets, []);
+  await page.screenshot({ path: join(OUT, 'dashboard-actions.png'), fullPage: true });
+});

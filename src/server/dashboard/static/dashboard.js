@@ -40,10 +40,7 @@
     $('stat-datasets').textContent = policy.datasets.length;
     $('stat-processors').textContent = policy.processors.length;
     renderPurposeTree(policy.purposes);
-    const counts = new Map(state.counts.map((c) => [c.dataset, c.rows]));
-    fill('datasets', policy.datasets.map((d) => el('li', {},
-      nameLine(d.name, `${d.kind} · ${counts.get(d.name) || 0} rows`),
-      tags(d.purposes.length ? d.purposes : ['as collected'], d.purposes.length ? '' : 'plain'))));
+    renderDatasets(policy);
     fill('processors', policy.processors.map((p) => el('li', {},
       nameLine(p.name, p.owner), tags(p.purposes))));
     fill('sources', policy.sources.map((s) => el('li', {},
@@ -53,6 +50,14 @@
     select.replaceChildren(...policy.purposes.map((p) => el('option', { value: p.name }, p.name)));
     const consented = policy.purposes.find((p) => p.requiresConsent);
     if (consented) select.value = consented.name;
+  }
+
+  function renderDatasets(policy) {
+    const counts = new Map();
+    for (const c of state.counts) counts.set(c.dataset, (counts.get(c.dataset) || 0) + c.rows);
+    fill('datasets', policy.datasets.map((d) => el('li', {},
+      nameLine(d.name, `${d.kind} · ${counts.get(d.name) || 0} rows`),
+      tags(d.purposes.length ? d.purposes : ['as collected'], d.purposes.length ? '' : 'plain'))));
   }
 
   function renderPurposeTree(purposes) {
@@ -143,6 +148,7 @@
         processor: e.processor, purpose: e.purpose, rows: e.rows || 0,
       } });
     });
+    if (window.purposeguardGraph) window.purposeguardGraph.destroy();
     const cy = window.cytoscape({
       container: $('graph'),
       elements,
@@ -295,6 +301,7 @@
       return el('span', {}, value.map(cell).join(', '));
     }
     if (value && typeof value === 'object') {
+      if (Object.keys(value).length === 0) return el('span', { class: 'muted' }, 'none');
       const row = ([k, v]) => el('tr', {}, el('th', {}, k),
         el('td', {}, typeof v === 'object' && v !== null ? renderValue(v) : cell(v)));
       return el('table', {}, el('tbody', {}, Object.entries(value).map(row)));
@@ -475,7 +482,9 @@
     const counts = await api('/v1/datasets');
     state.counts = counts.ok ? counts.body.datasets : [];
     $('stat-records').textContent = state.counts.reduce((s, c) => s + c.rows, 0).toLocaleString();
+    renderDatasets(state.policy);
     datasetChart();
+    drawGraph(await graphData());
   }
 
   async function start() {
