@@ -85,16 +85,26 @@ test('the lineage graph shows the violating flow as a red edge', async () => {
   assert.equal(await page.textContent('#stat-violations'), '1');
 });
 
-test('live decisions arrive as they happen', async () => {
+test('live decisions and flow violations arrive as they happen', async () => {
   assert.equal((await read('demo-ads-ranker', 'ai.training')).status, 403);
   await page.waitForSelector('#activity .badge.deny');
+  const rows = ((await (await read('demo-ads-ranker', 'ads.optimization')).json()) as { rows: { id: number }[] }).rows;
+  const write = { purpose: 'ads.optimization', rows: rows.slice(2, 3).map((r) => ({ from: [r.id], data: { n: r.id } })) };
+  const init = { method: 'POST', headers: bearer('demo-ads-ranker'), body: JSON.stringify(write) };
+  const res = await fetch(`${server.url}/v1/datasets/ai_corpus/rows`, init);
+  assert.equal(((await res.json()) as { outcome: string }).outcome, 'violation');
+  await page.waitForSelector('#activity .badge.violation');
+  assert.match((await page.textContent('#activity')) ?? '', /ads-ranker wrote ai_corpus for ads\.optimization/);
   const text = await page.textContent('#activity');
   assert.match(text ?? '', /ads-ranker read events for ai\.training/);
   assert.match(text ?? '', /ads-ranker read events for ads\.optimization/);
-  await page.waitForTimeout(400);
+  await page.waitForTimeout(800);
   await page.screenshot({ path: join(OUT, 'dashboard.png'), fullPage: true });
   await page.locator('#graph').screenshot({ path: join(OUT, 'dashboard-graph.png') });
-  copyFileSync(join(OUT, 'dashboard.png'), join(ROOT, 'docs', 'dashboard.png'));
+  const docs = join(ROOT, 'docs', 'dashboard.png');
+  if (!existsSync(docs) || process.env['PURPOSEGUARD_UPDATE_SCREENSHOT'] === '1') {
+    copyFileSync(join(OUT, 'dashboard.png'), docs);
+  }
 });
 
 test('a subject lookup shows where the data went and the consent state', async () => {

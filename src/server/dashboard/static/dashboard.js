@@ -256,12 +256,24 @@
   function addActivity(a) {
     state.activity.unshift(a);
     state.activity.length = Math.min(state.activity.length, 100);
-    if (a.type === 'decision') {
-      const d = state.decisions.get(a.processor) || { allow: 0, deny: 0 };
-      d[a.allowed ? 'allow' : 'deny'] += 1;
+    const counted = a.type === 'decision' || (a.type === 'flow' && a.outcome !== 'allowed');
+    if (counted) {
+      const d = state.decisions.get(a.processor) || { allow: 0, deny: 0, violations: 0 };
+      if (a.type === 'flow') d.violations += 1;
+      else d[a.allowed ? 'allow' : 'deny'] += 1;
       state.decisions.set(a.processor, d);
     }
+    if (a.type === 'flow' || a.type === 'collection' || a.type === 'erasure') scheduleRefresh();
     renderActivity();
+  }
+
+  let pendingRefresh = null;
+  function scheduleRefresh() {
+    if (pendingRefresh) return;
+    pendingRefresh = setTimeout(() => {
+      pendingRefresh = null;
+      refreshCounts().catch(() => {});
+    }, 300);
   }
 
   function renderActivity() {
@@ -423,7 +435,7 @@
 
   function decisionChart() {
     const fromReport = state.report ? reportDecisions(state.report) : null;
-    const live = [...state.decisions.entries()].map(([processor, d]) => ({ processor, violations: 0, ...d }));
+    const live = [...state.decisions.entries()].map(([processor, d]) => ({ processor, ...d }));
     const data = fromReport || live;
     $('report-note').textContent = fromReport
       ? 'from the usage report (/v1/reports)'
