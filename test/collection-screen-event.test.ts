@@ -61,7 +61,7 @@ test('batch-mixed: the accepted events are the expected ones', () => {
 });
 
 test('batch-mixed: the duplicate shares its dedupe key with the first copy', () => {
-  assert.equal(accepted(0).dedupeKey, 'Purchase\u0000ord-1001');
+  assert.equal(accepted(0).dedupeKey, '["Purchase","ord-1001"]');
   assert.equal(accepted(3).dedupeKey, accepted(0).dedupeKey);
   assert.notEqual(accepted(9).dedupeKey, accepted(0).dedupeKey);
 });

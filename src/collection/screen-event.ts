@@ -68,7 +68,9 @@ export function screenEvent(
   };
 }
 
+// PostgreSQL TEXT cannot hold a NUL character, so the pair is kept as a
+// JSON array: unambiguous, and storable in every store.
 function dedupeKeyOf(event: CapiEvent): string | null {
   if (event.event_id === undefined) return null;
-  return `${event.event_name}\u0000${event.event_id}`;
+  return JSON.stringify([event.event_name, event.event_id]);
 }
