@@ -118,4 +118,10 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  {
+    // Opening looks up the newest policy entry, and alerts seed their
+    // baselines from the newest decisions: both read the trail by kind.
+    version: 2,
+    sql: 'CREATE INDEX audit_by_kind ON audit_log (kind, seq);',
+  },
 ];

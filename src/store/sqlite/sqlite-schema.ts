@@ -138,4 +138,10 @@ CREATE UNIQUE INDEX records_dedupe ON records (owner, dataset, dedupe_key)
 CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
 `,
   },
+  {
+    // Opening looks up the newest policy entry, and alerts seed their
+    // baselines from the newest decisions: both read the trail by kind.
+    version: 3,
+    sql: 'CREATE INDEX audit_by_kind ON audit_log (kind, seq);',
+  },
 ];
