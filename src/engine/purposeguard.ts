@@ -1,3 +1,8 @@
+import { AlertMonitor } from '../alerts/alert-monitor.js';
+import type { WebhookOptions } from '../alerts/webhook-queue.js';
+import { recordPolicy } from '../audit/policy-entry.js';
+import { verifyAuditChain } from '../audit/audit-verify.js';
+import type { VerifyOptions, VerifyResult } from '../audit/audit-verify.js';
 import { readDataset } from '../decision/read.js';
 import type { ReadRequest, ReadResult } from '../decision/read.js';
 import type { Guard } from '../decision/guard.js';
@@ -6,7 +11,7 @@ import type { Logger } from '../log.js';
 import { loadPolicyFile } from '../policy/policy-compiler.js';
 import type { CompiledPolicy } from '../policy/policy-types.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { AuditEntry, Store } from '../store/store.js';
 import { EngineContext } from './context.js';
 
 export interface OpenOptions {
@@ -17,7 +22,12 @@ export interface OpenOptions {
   readonly store?: Store;
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** Retries and timeouts of alert webhook deliveries. */
+  readonly alertDelivery?: WebhookOptions;
 }
+
+/** How long `close` waits for queued alerts to reach the webhook. */
+const ALERT_DRAIN_MS = 5000;
 
 /**
  * PurposeGuard over one policy and one store: the object the CLI, the
@@ -30,9 +40,11 @@ export interface OpenOptions {
  */
 export class PurposeGuard {
   readonly ctx: EngineContext;
+  readonly #alerts: AlertMonitor;
 
-  private constructor(ctx: EngineContext) {
+  private constructor(ctx: EngineContext, alerts: AlertMonitor) {
     this.ctx = ctx;
+    this.#alerts = alerts;
   }
 
   static async open(options: OpenOptions): Promise<PurposeGuard> {
@@ -40,14 +52,19 @@ export class PurposeGuard {
       ? loadPolicyFile(options.policy)
       : options.policy;
     const store = options.store ?? await openStore(options.db);
-    const ctx = new EngineContext({
+    const now = options.now ?? Date.now;
+    const alerts = new AlertMonitor({
       policy,
       store,
       log: options.logger ?? silentLogger,
-      ...(options.now ? { now: options.now } : {}),
+      now,
+      ...(options.alertDelivery ? { webhook: options.alertDelivery } : {}),
     });
+    const ctx = new EngineContext({ policy, store, log: alerts.logger, now });
     await ctx.syncLabels();
-    return new PurposeGuard(ctx);
+    await recordPolicy(store, policy, 'purposeguard');
+    await alerts.seed();
+    return new PurposeGuard(ctx, alerts);
   }
 
   get policy(): CompiledPolicy {
@@ -67,7 +84,24 @@ export class PurposeGuard {
     return readDataset(this.ctx, request);
   }
 
+  /**
+   * Verifies the audit chain end to end (see `verifyAuditChain`).
+   *
+   * @example
+   * const { ok, firstBad } = await pg.verifyAudit();
+   */
+  verifyAudit(options: VerifyOptions = {}): Promise<VerifyResult> {
+    return verifyAuditChain(this.ctx.store, options);
+  }
+
+  /** Audit entries after `afterSeq`, oldest first. */
+  auditPage(range: { afterSeq: number; limit: number }): Promise<AuditEntry[]> {
+    return this.ctx.store.readAudit(range);
+  }
+
+  /** Waits for alerts in flight, then closes the store. */
   async close(): Promise<void> {
+    await this.#alerts.flush(ALERT_DRAIN_MS);
     await this.ctx.store.close();
   }
 }

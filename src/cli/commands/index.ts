@@ -1,4 +1,7 @@
 import type { Command } from '../command.js';
+import { auditCheckpointCommand } from './audit-checkpoint.js';
+import { auditTailCommand } from './audit-tail.js';
+import { auditVerifyCommand } from './audit-verify.js';
 import { demoCommand } from './demo.js';
 import { ingestCommand } from './ingest.js';
 import { policyCheck } from './policy-check.js';
@@ -10,6 +13,9 @@ export const COMMANDS: readonly Command[] = [
   policyCheck,
   ingestCommand,
   readCommand,
+  auditVerifyCommand,
+  auditCheckpointCommand,
+  auditTailCommand,
   serveCommand,
   demoCommand,
 ];

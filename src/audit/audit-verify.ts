@@ -1,0 +1,138 @@
+import type { AuditLink, Store } from '../store/store.js';
+import { entryHash, GENESIS_HASH } from './audit-hash.js';
+import type { Checkpoint } from './audit-checkpoint.js';
+import { diagnoseBreak } from './chain-diagnosis.js';
+import type { ChainFault } from './chain-diagnosis.js';
+
+export type { ChainFault, ChainProblem } from './chain-diagnosis.js';
+
+export interface VerifyOptions {
+  /** Called after each page with the number of entries checked so far. */
+  readonly onProgress?: (checked: number) => void;
+  /** Signed heads the chain must still contain (see `audit checkpoint`). */
+  readonly checkpoints?: readonly Checkpoint[];
+  /** Entries per store read. */
+  readonly pageSize?: number;
+}
+
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  /** Entries checked and found sound. */
+  readonly entries: number;
+  /** The last sound entry (seq 0 and the genesis hash for an empty trail). */
+  readonly head: ChainHead;
+  readonly firstBad?: ChainFault;
+  /** Checkpoints the chain was compared with. */
+  readonly checkpoints: number;
+}
+
+const PAGE_SIZE = 20_000;
+
+/**
+ * Verifies the audit chain end to end, streaming it page by page: seq runs
+ * from 1 without gaps, every entry links to the hash of the one before,
+ * and every hash matches the entry's contents. With checkpoints, the chain
+ * must also still reach each checkpoint's seq with the same hash there.
+ * The first break found is named with what it most likely was.
+ *
+ * @example
+ * const result = await verifyAuditChain(store);
+ * if (!result.ok) console.error(result.firstBad?.message);
+ */
+export async function verifyAuditChain(
+  store: Store,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
+  const marks = [...(options.checkpoints ?? [])].sort((a, b) => a.seq - b.seq);
+  const walk = new ChainWalk(store, marks);
+  const pageSize = options.pageSize ?? PAGE_SIZE;
+  for (;;) {
+    const page = await store.readAuditChain({ afterSeq: walk.head.seq, limit: pageSize });
+    const fault = await walk.check(page);
+    options.onProgress?.(walk.head.seq);
+    if (fault) return walk.result(fault);
+    if (page.length < pageSize) break;
+  }
+  return walk.result(walk.truncation());
+}
+
+/** The state of a walk along the chain: what the next entry must link to. */
+class ChainWalk {
+  readonly #store: Store;
+  readonly #marks: readonly Checkpoint[];
+  #mark = 0;
+  #seq = 0;
+  #hash = GENESIS_HASH;
+  #before = GENESIS_HASH;
+
+  constructor(store: Store, marks: readonly Checkpoint[]) {
+    this.#store = store;
+    this.#marks = marks;
+  }
+
+  get head(): ChainHead {
+    return { seq: this.#seq, hash: this.#hash };
+  }
+
+  async check(page: readonly AuditLink[]): Promise<ChainFault | undefined> {
+    let nextMark = this.#marks[this.#mark]?.seq ?? Number.POSITIVE_INFINITY;
+    for (const entry of page) {
+      const seq = this.#seq + 1;
+      if (entry.seq !== seq || entry.prevHash !== this.#hash || entryHash(this.#hash, entry) !== entry.hash) {
+        return diagnoseBreak(this.#store, entry, { seq, hash: this.#hash, before: this.#before });
+      }
+      if (seq === nextMark) {
+        const fault = this.#compareMark(entry);
+        if (fault) return fault;
+        nextMark = this.#marks[this.#mark]?.seq ?? Number.POSITIVE_INFINITY;
+      }
+      this.#before = this.#hash;
+      this.#hash = entry.hash;
+      this.#seq = seq;
+    }
+    return undefined;
+  }
+
+  /** A checkpoint past the end of the chain means its tail was cut off. */
+  truncation(): ChainFault | undefined {
+    const last = this.#marks.at(-1);
+    if (last === undefined || last.seq <= this.#seq) return undefined;
+    return {
+      seq: this.#seq + 1,
+      problem: 'truncated',
+      message: `audit entry ${this.#seq + 1}: missing, the chain ends at ${this.#seq}`
+        + ` but a checkpoint signed at ${last.at} covers it up to ${last.seq} (truncated)`,
+    };
+  }
+
+  result(fault: ChainFault | undefined): VerifyResult {
+    return {
+      ok: fault === undefined,
+      entries: this.#seq,
+      head: this.head,
+      ...(fault ? { firstBad: fault } : {}),
+      checkpoints: this.#marks.length,
+    };
+  }
+
+  #compareMark(entry: AuditLink): ChainFault | undefined {
+    while (this.#marks[this.#mark]?.seq === entry.seq) {
+      const mark = this.#marks[this.#mark];
+      this.#mark += 1;
+      if (mark && mark.hash !== entry.hash) {
+        return {
+          seq: entry.seq,
+          problem: 'rewritten',
+          message: `audit entry ${entry.seq}: hash differs from the checkpoint signed at`
+            + ` ${mark.at}; the chain was rewritten from here or before (rewritten)`,
+        };
+      }
+    }
+    return undefined;
+  }
+}
