@@ -4,6 +4,10 @@ import { recordPolicy } from '../audit/policy-entry.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
 import type { VerifyOptions, VerifyResult } from '../audit/audit-verify.js';
 import { readDataset } from '../decision/read.js';
+import { buildRopa } from '../report/ropa.js';
+import type { Ropa } from '../report/ropa.js';
+import { buildUsageReport } from '../report/usage-report.js';
+import type { ReportWindow, UsageReport } from '../report/usage-report.js';
 import type { ReadRequest, ReadResult } from '../decision/read.js';
 import type { Guard } from '../decision/guard.js';
 import { silentLogger } from '../log.js';
@@ -97,6 +101,22 @@ export class PurposeGuard {
   /** Audit entries after `afterSeq`, oldest first. */
   auditPage(range: { afterSeq: number; limit: number }): Promise<AuditEntry[]> {
     return this.ctx.store.readAudit(range);
+  }
+
+  /**
+   * Use per purpose and processor over a time window, from the trail.
+   *
+   * @example
+   * const report = await pg.report({ from: Date.parse('2025-06-01') });
+   */
+  report(window: ReportWindow = {}): Promise<UsageReport> {
+    return buildUsageReport(this.ctx.store, this.ctx.policy, window, this.ctx.now());
+  }
+
+  /** The record of processing activities (GDPR Art. 30). */
+  async ropa(): Promise<Ropa> {
+    await this.ctx.syncLabels();
+    return buildRopa(this.ctx.policy, this.ctx.guard.labels.all(), await this.report());
   }
 
   /** Waits for alerts in flight, then closes the store. */

@@ -5,9 +5,11 @@ import { PurposeGuardError, toPurposeGuardError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { Authenticator } from './auth.js';
 import type { Principal } from './auth.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerCollectionRoutes } from './routes/collection-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReadRoutes } from './routes/read-routes.js';
+import { registerReportRoutes } from './routes/report-routes.js';
 import { RouteTable } from './route-table.js';
 
 export interface ServerOptions {
@@ -56,6 +58,8 @@ export function createApp(pg: PurposeGuard, options: ServerOptions = {}): App {
   registerHealthRoutes(app, deps);
   registerCollectionRoutes(app, deps);
   registerReadRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerReportRoutes(app, deps);
   app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     const known = toPurposeGuardError(error);

@@ -6,6 +6,7 @@ import { demoCommand } from './demo.js';
 import { ingestCommand } from './ingest.js';
 import { policyCheck } from './policy-check.js';
 import { readCommand } from './read.js';
+import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 
 /** Every CLI command, in the order `--help` lists them. */
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   auditVerifyCommand,
   auditCheckpointCommand,
   auditTailCommand,
+  reportCommand,
   serveCommand,
   demoCommand,
 ];
