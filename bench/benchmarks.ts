@@ -1,5 +1,7 @@
 import { decisionBenchmarks } from './decision-bench.js';
 import type { Benchmark } from './harness.js';
+import { ingestOverhead } from './ingest-bench.js';
+import { readOverhead, readOverheadPg } from './read-bench.js';
 
 /** Every benchmark `npm run bench` runs, in order. Add new ones here. */
-export const benchmarks: readonly Benchmark[] = [...decisionBenchmarks];
+export const benchmarks: readonly Benchmark[] = [...decisionBenchmarks, readOverhead, readOverheadPg, ingestOverhead];

@@ -1,4 +1,5 @@
 export type { BenchContext, BenchResult, Benchmark } from './harness/benchmark.js';
+export { BenchSkipped, benchPostgresUrl } from './harness/benchmark.js';
 export {
   iterationsFor,
   measure,

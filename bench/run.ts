@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { benchmarks } from './benchmarks.js';
-import { formatTable, isQuick, writeResults } from './harness.js';
+import { BenchSkipped, formatTable, isQuick, writeResults } from './harness.js';
 import type { BenchContext, Benchmark, TableRow } from './harness.js';
 
 const RESULTS_FILE = fileURLToPath(
@@ -39,6 +39,10 @@ async function runOne(benchmark: Benchmark, quick: boolean): Promise<Outcome> {
     ctx.log(`=> ${result.value}`);
     return { row: { ...row, value: result.value }, failed: false };
   } catch (error) {
+    if (error instanceof BenchSkipped) {
+      ctx.log(`skipped: ${error.message}`);
+      return { row: { ...row, value: null }, failed: false };
+    }
     console.error(`  failed: ${error instanceof Error ? error.stack : String(error)}`);
     return { row: { ...row, value: null }, failed: true };
   }

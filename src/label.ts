@@ -47,3 +47,15 @@ export function normalizeLabelClass(label: LabelClass): LabelClass {
 function uniqueSorted(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
+
+const RECLASSIFIED = 'reclassified:';
+
+/** The flag a reclassification named `name` puts on its output. */
+export function reclassifiedFlag(name: string): string {
+  return `${RECLASSIFIED}${name}`;
+}
+
+/** Whether a declared reclassification produced this label. */
+export function isReclassified(label: LabelClass): boolean {
+  return label.flags.some((flag) => flag.startsWith(RECLASSIFIED));
+}

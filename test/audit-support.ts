@@ -35,7 +35,7 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
 /**
  * Fills a trail with every kind of entry the reference scenario makes:
  * the policy, collection of events and a customer list, allowed and
- * denied reads, and the alerts they raise.
+ * denied reads, an allowed flow, a blocked one, and the alerts they raise.
  */
 export async function fillTrail(pg: PurposeGuard): Promise<void> {
   const events = sharedDataPath('capi', 'batch-mixed.json');
@@ -43,7 +43,16 @@ export async function fillTrail(pg: PurposeGuard): Promise<void> {
   await ingest(pg.ctx, 'web', itemsFromFile(events), { actor: 'test' });
   await ingest(pg.ctx, 'crm', itemsFromFile(customers), { actor: 'test' });
   await allRows(pg.read({ processor: 'ads-ranker', purpose: 'ads.optimization', dataset: 'events' }));
-  await allRows(pg.read({ processor: 'lookalike-builder', purpose: 'ads.audience.lookalike', dataset: 'customers' }));
+  const listed = await allRows(pg.read({ processor: 'lookalike-builder', purpose: 'ads.audience.lookalike', dataset: 'customers' }));
+  const us = listed.filter((r) => r.label.jurisdiction === 'US').map((r) => r.id);
+  await pg.write({
+    processor: 'lookalike-builder', purpose: 'ads.audience.lookalike', dataset: 'lookalike_seeds',
+    rows: [{ from: us, data: { seed: 1 } }],
+  });
+  await pg.write({
+    processor: 'model-trainer', purpose: 'ai.training', dataset: 'ai_corpus',
+    rows: [{ from: us, data: { sample: 1 } }],
+  }).catch(() => null);
   await pg.read({ processor: 'ads-ranker', purpose: 'ai.training', dataset: 'events' }).catch(() => null);
   await allRows(pg.read({ processor: 'model-trainer', purpose: 'ai.training', dataset: 'events' }));
   await allRows(pg.read({ processor: 'ads-ranker', purpose: 'ads.optimization', dataset: 'events' }));

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { SchemaObject, ValidateFunction } from 'ajv/dist/2020.js';
-import formats from 'ajv-formats';
 import { PurposeGuardError } from '../src/errors.js';
 import type { FlowRecord } from '../src/lineage/flow-types.js';
 import {
@@ -11,55 +8,18 @@ import {
 } from '../src/lineage/openlineage.js';
 import type { RunEvent } from '../src/lineage/openlineage-types.js';
 import { flowRunId, uuidV5 } from '../src/lineage/run-id.js';
-import { readSharedData } from './shared-data.js';
+import {
+  assertValid,
+  assertValidEvent,
+  MAIN_ID,
+  validateEvent,
+  validator,
+} from './openlineage-schema.js';
 
-const MAIN_ID = 'https://openlineage.io/spec/2-0-2/OpenLineage.json';
 const OPTIONS = {
   namespace: 'purposeguard://acme',
   producer: 'https://example.com/purposeguard/v0.1.0',
 };
-
-function readSchema(file: string): SchemaObject {
-  const schema: unknown = JSON.parse(readSharedData(`openlineage/${file}`));
-  assert.ok(typeof schema === 'object' && schema !== null);
-  return schema;
-}
-
-/** All schemas registered under their `$id`, so no `$ref` goes online. */
-function schemas(): Ajv2020 {
-  // The published schema uses `not: { required }` on properties it defines
-  // elsewhere, which only the strictRequired check objects to.
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
-  ajv.addKeyword('example');
-  formats.default(ajv);
-  ajv.addSchema(readSchema('OpenLineage-2-0-2.schema.json'));
-  ajv.addSchema(readSchema('TagsDatasetFacet.json'));
-  return ajv;
-}
-
-const ajv = schemas();
-
-function validator(ref: string): ValidateFunction {
-  const validate = ajv.getSchema(ref);
-  assert.ok(validate, `schema not registered: ${ref}`);
-  return validate;
-}
-
-const validateEvent = validator(MAIN_ID);
-
-function assertValid(validate: ValidateFunction, value: unknown): void {
-  assert.ok(validate(value), ajv.errorsText(validate.errors));
-}
-
-/** The whole event, the RunEvent it names, and every tags facet it holds. */
-function assertValidEvent(event: RunEvent): void {
-  assertValid(validateEvent, event);
-  assertValid(validator(event.schemaURL), event);
-  for (const dataset of [...event.inputs, ...event.outputs]) {
-    const facet = dataset.facets.tags;
-    assertValid(validator(facet._schemaURL), facet);
-  }
-}
 
 function flow(overrides: Partial<FlowRecord> = {}): FlowRecord {
   return {

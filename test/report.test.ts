@@ -28,21 +28,12 @@ let db: string;
 let pg: PurposeGuard;
 let started: number;
 
-/**
- * The reference scenario, plus flow entries as the flow check writes
- * them (one allowed, one violation), so every chart has something to draw.
- */
 before(async () => {
   dir = tempDir('pg-report-');
   db = join(dir, 'store.db');
   started = Date.now();
   pg = await PurposeGuard.open({ policy: example('policy.yaml'), db });
   await fillTrail(pg);
-  const flow = { processor: 'lookalike-builder', purpose: 'ads.audience.lookalike', inputs: ['customers'], output: 'lookalike_seeds', rows: 3 };
-  await pg.store.appendAudit([
-    { kind: 'flow', actor: 'lookalike-builder', owner: 'acme', data: { ...flow, outcome: 'allowed' } },
-    { kind: 'flow', actor: 'model-trainer', owner: 'acme', data: { ...flow, processor: 'model-trainer', purpose: 'ai.training', output: 'ai_corpus', outcome: 'violation' } },
-  ]);
 });
 
 after(async () => {
@@ -62,7 +53,8 @@ describe('usage report', () => {
     assert.equal(row('ads.audience.lookalike', 'lookalike-builder')?.flows, 1);
     assert.deepEqual(report.collection.map((c) => [c.source, c.accepted]), [['crm', 4], ['web', 4]]);
     assert.equal(report.alerts['denial'], 1);
-    assert.deepEqual(report.datasets.map((d) => [d.dataset, d.rows]), [['customers', 4], ['events', 4]]);
+    assert.equal(report.alerts['flow_violation'], 1);
+    assert.deepEqual(report.datasets.map((d) => [d.dataset, d.rows]), [['customers', 4], ['events', 4], ['lookalike_seeds', 1]]);
   });
 
   test('a window leaves out what happened outside it', async () => {

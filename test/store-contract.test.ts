@@ -365,6 +365,23 @@ function contract(kind: StoreCase): void {
     assert.deepEqual(await store.flows({ owner: 'o2' }), []);
   }));
 
+  it('keeps a denied flow without records and shows audit builders the flow id', withStore(kind, async (store) => {
+    const denied: NewFlow = { ...flow('audience'), outcome: 'denied', outputPurposes: [] };
+    const seen: (number | null)[] = [];
+    const result = await store.commit({
+      flow: denied,
+      audit: (_ids, flowId) => {
+        seen.push(flowId);
+        return [{ ...note(1, 'violation'), data: { flowId } }];
+      },
+    });
+    assert.ok(typeof result.flowId === 'number');
+    assert.deepEqual(seen, [result.flowId]);
+    assert.deepEqual(result.audit[0]?.data, { flowId: result.flowId });
+    const [stored] = await store.flows({ dataset: 'audience' });
+    assert.deepEqual(stored, { ...denied, id: result.flowId, rows: 0 });
+  }));
+
   it('erases a subject with everything derived from them', withStore(kind, async (store, fixture) => {
     const label = await store.internLabel(ADS);
     await store.commit({

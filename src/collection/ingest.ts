@@ -6,7 +6,7 @@ import type { Issue } from '../errors.js';
 import type { CompiledSource } from '../policy/policy-types.js';
 import type { ConsentChange, NewRecord } from '../store/store.js';
 import type { CapiEvent } from './capi-event.js';
-import { stampLabel } from './labeler.js';
+import { labelFor } from './label-cache.js';
 import type { LabelFacts } from './labeler.js';
 import { createSensitiveScanner } from './sensitive-scan.js';
 import type { SensitiveScanner } from './sensitive-scan.js';
@@ -141,7 +141,7 @@ async function screenCapi(
   };
   const consents = consentsOf(ctx, source, event, screened.subject, index, now);
   if ('issue' in consents) return consents;
-  const stamped = stampLabel(ctx.policy, source, facts, now);
+  const stamped = await labelFor(ctx, source, facts, now);
   const { tcf: _tcf, consent: _consent, ...stored } = event;
   return {
     index,
@@ -150,7 +150,7 @@ async function screenCapi(
     record: {
       dataset: source.dataset,
       owner: source.owner,
-      labelId: await ctx.labelId(stamped.label),
+      labelId: stamped.labelId,
       subjects: screened.subject === null ? [] : [screened.subject],
       collectedAt: now,
       expiresAt: stamped.expiresAt,
@@ -177,7 +177,7 @@ async function screenRow(
     country: row.country,
     fields: Object.keys(row.userData),
   };
-  const stamped = stampLabel(ctx.policy, source, facts, now);
+  const stamped = await labelFor(ctx, source, facts, now);
   const subject = row.subject;
   const json = JSON.stringify({ user_data: row.userData });
   return {
@@ -187,7 +187,7 @@ async function screenRow(
     record: {
       dataset: source.dataset,
       owner: source.owner,
-      labelId: await ctx.labelId(stamped.label),
+      labelId: stamped.labelId,
       subjects: subject === null ? [] : [subject],
       collectedAt: now,
       expiresAt: stamped.expiresAt,

@@ -68,8 +68,7 @@ export function screenEvent(
   };
 }
 
-// PostgreSQL TEXT cannot hold a NUL character, so the pair is kept as a
-// JSON array: unambiguous, and storable in every store.
+/** JSON text, so the key never holds a NUL (PostgreSQL text cannot). */
 function dedupeKeyOf(event: CapiEvent): string | null {
   if (event.event_id === undefined) return null;
   return JSON.stringify([event.event_name, event.event_id]);

@@ -12,6 +12,7 @@ export type DecisionRule =
   | 'flow_allowed'
   | 'flow_violation'
   | 'reclassified'
+  | 'reclassification_refused'
   | 'error';
 
 /**

@@ -1,3 +1,4 @@
+import { isReclassified } from '../label.js';
 import type { CompiledPolicy, CompiledPurpose } from '../policy/policy-types.js';
 import { hasBit } from '../policy/purpose-mask.js';
 import { ConsentView } from './consent-view.js';
@@ -65,10 +66,12 @@ export class Guard {
   /**
    * The purposes a subject must have granted before a record with this
    * label may serve `purpose`: the purpose and its ancestors that require
-   * consent where the record was collected.
+   * consent where the record was collected. A reclassified label has no
+   * data subjects left, so it needs none.
    */
   consentNeeded(purpose: CompiledPurpose, label: CompiledLabel): string[] {
     const needed: string[] = [];
+    if (isReclassified(label.label)) return needed;
     for (let p: CompiledPurpose | undefined = purpose; p; p = this.#parent(p)) {
       if (requiresConsent(p, label.places)) needed.push(p.name);
     }

@@ -1,5 +1,6 @@
 import type { LabelClass } from '../label.js';
 import { labelClassKey, normalizeLabelClass } from '../label.js';
+import { placesOf } from '../policy/jurisdictions.js';
 import type { CompiledPolicy } from '../policy/policy-types.js';
 import type { PurposeMask } from '../policy/purpose-mask.js';
 
@@ -39,12 +40,11 @@ export class LabelRegistry {
     const known = this.#byId[id];
     if (known) return known;
     const clean = normalizeLabelClass(label);
-    const group = this.#policy.jurisdictionGroups.get(clean.jurisdiction);
     const compiled: CompiledLabel = Object.freeze({
       id,
       label: clean,
       mask: this.#policy.maskOf(clean.purposes),
-      places: group ?? new Set([clean.jurisdiction]),
+      places: placesOf(clean.jurisdiction, this.#policy.jurisdictionGroups),
     });
     this.#byId[id] = compiled;
     this.#byKey.set(labelClassKey(clean), id);

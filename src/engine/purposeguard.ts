@@ -8,6 +8,16 @@ import { buildRopa } from '../report/ropa.js';
 import type { Ropa } from '../report/ropa.js';
 import { buildUsageReport } from '../report/usage-report.js';
 import type { ReportWindow, UsageReport } from '../report/usage-report.js';
+import { writeDerived } from '../flow/write-derived.js';
+import type { WriteRequest, WriteResult } from '../flow/write-derived.js';
+import { datasetLineage } from '../lineage/dataset-lineage.js';
+import type { DatasetLineage } from '../lineage/dataset-lineage.js';
+import { openLineageExport } from '../lineage/flow-export.js';
+import { lineageGraph } from '../lineage/lineage-graph.js';
+import type { LineageGraph } from '../lineage/lineage-graph.js';
+import type { RunEvent } from '../lineage/openlineage-types.js';
+import { subjectLineage } from '../lineage/subject-lineage.js';
+import type { SubjectLineage } from '../lineage/subject-lineage.js';
 import type { ReadRequest, ReadResult } from '../decision/read.js';
 import type { Guard } from '../decision/guard.js';
 import { silentLogger } from '../log.js';
@@ -117,6 +127,34 @@ export class PurposeGuard {
   async ropa(): Promise<Ropa> {
     await this.ctx.syncLabels();
     return buildRopa(this.ctx.policy, this.ctx.guard.labels.all(), await this.report());
+  }
+
+  /**
+   * Writes derived rows under a purpose; each row's label is the meet of
+   * its sources' labels. Throws `flow_violation` when blocked.
+   */
+  write(request: WriteRequest): Promise<WriteResult> {
+    return writeDerived(this.ctx, request);
+  }
+
+  /** Flows into and out of a dataset, followed transitively. */
+  lineage(dataset: string): Promise<DatasetLineage> {
+    return datasetLineage(this.ctx, dataset);
+  }
+
+  /** Every dataset holding records of the subject with this email. */
+  subjectLineage(email: string): Promise<SubjectLineage> {
+    return subjectLineage(this.ctx, email);
+  }
+
+  /** Sources, datasets and processors with the flows between them. */
+  lineageGraph(): Promise<LineageGraph> {
+    return lineageGraph(this.ctx);
+  }
+
+  /** Every recorded flow as an OpenLineage run event. */
+  openLineage(options: { producer?: string } = {}): Promise<RunEvent[]> {
+    return openLineageExport(this.ctx, options);
   }
 
   /** Waits for alerts in flight, then closes the store. */

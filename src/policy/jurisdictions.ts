@@ -27,3 +27,39 @@ export function expandJurisdictions(
   }
   return out;
 }
+
+/** Joins the parts of a combined jurisdiction such as `ES+US`. */
+const COMBINED_SEPARATOR = '+';
+
+/**
+ * The jurisdiction of data drawn from several jurisdictions: the one they
+ * share, or all of them joined (`ES+US`). A combined jurisdiction stands
+ * for every place of every part, so a purpose that needs consent in any
+ * part needs it for the combined data too.
+ *
+ * @example
+ * combineJurisdictions(['US', 'ES', 'US']); // 'ES+US'
+ */
+export function combineJurisdictions(names: readonly string[]): string {
+  const parts = new Set<string>();
+  for (const name of names) {
+    for (const part of name.split(COMBINED_SEPARATOR)) if (part !== '') parts.add(part);
+  }
+  return [...parts].sort().join(COMBINED_SEPARATOR);
+}
+
+/**
+ * The countries a jurisdiction stands for: a country, a group's members,
+ * or, for a combined jurisdiction, the places of each part.
+ *
+ * @example
+ * placesOf('ES+US', new Map()); // Set { 'ES', 'US' }
+ */
+export function placesOf(
+  jurisdiction: string,
+  groups: ReadonlyMap<string, ReadonlySet<string>>,
+): ReadonlySet<string> {
+  const parts = jurisdiction.split(COMBINED_SEPARATOR);
+  if (parts.length === 1) return groups.get(jurisdiction) ?? new Set([jurisdiction]);
+  return expandJurisdictions(parts, groups);
+}

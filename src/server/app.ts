@@ -7,6 +7,8 @@ import { Authenticator } from './auth.js';
 import type { Principal } from './auth.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerCollectionRoutes } from './routes/collection-routes.js';
+import { registerFlowRoutes } from './routes/flow-routes.js';
+import { registerLineageRoutes } from './routes/lineage-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReadRoutes } from './routes/read-routes.js';
 import { registerReportRoutes } from './routes/report-routes.js';
@@ -58,6 +60,8 @@ export function createApp(pg: PurposeGuard, options: ServerOptions = {}): App {
   registerHealthRoutes(app, deps);
   registerCollectionRoutes(app, deps);
   registerReadRoutes(app, deps);
+  registerFlowRoutes(app, deps);
+  registerLineageRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerReportRoutes(app, deps);
   app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));

@@ -7,6 +7,11 @@ export interface SqlDialect {
   jsonField(column: string, key: string): string;
   /** A boolean value as compared in a JSON field. */
   jsonValue(value: string | number | boolean): unknown;
+  /**
+   * Appended to a subquery so the planner keeps it a set computed once
+   * (PostgreSQL: ` OFFSET 0`) instead of a per-row lookup.
+   */
+  readonly setFence: string;
 }
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,3}$/;
@@ -21,7 +26,7 @@ export function readFilter(plan: ReadPlan, sql: SqlDialect): string {
   if (plan.open.length > 0) allowed.push(`r.label_id IN (${ids(plan.open)})`);
   for (const group of plan.consentGroups) {
     if (group.labels.length === 0 || group.purposes.length === 0) continue;
-    const consent = group.purposes.map((p) => consentClause(p, sql)).join(' AND ');
+    const consent = group.purposes.map((p) => consentClause(p, plan.owner, sql)).join(' AND ');
     allowed.push(`(r.label_id IN (${ids(group.labels)}) AND ${consent})`);
   }
   const parts = [
@@ -39,16 +44,17 @@ export function readFilter(plan: ReadPlan, sql: SqlDialect): string {
   return parts.join(' AND ');
 }
 
-function consentClause(purpose: string, sql: SqlDialect): string {
-  const p = sql.param(purpose);
-  const granted = (owner: string, subject: string): string =>
-    `EXISTS (SELECT 1 FROM consent_state c WHERE c.owner = ${owner}` +
-    ` AND c.subject = ${subject} AND c.purpose = ${p} AND c.status = 'granted')`;
-  const everySubject =
-    `NOT EXISTS (SELECT 1 FROM record_subjects s WHERE s.owner = r.owner` +
-    ` AND s.record_id = r.id AND NOT ${granted('s.owner', 's.subject')})`;
-  return `(r.subject IS NOT NULL AND ${granted('r.owner', 'r.subject')}` +
-    ` AND (r.multi = 0 OR ${everySubject}))`;
+/**
+ * Consent as sets computed once per query: the subjects who granted the
+ * purpose, and the multi-subject records with a subject who did not. Each
+ * row then costs a hash lookup, not a correlated index probe.
+ */
+function consentClause(purpose: string, owner: string, sql: SqlDialect): string {
+  const granted = `(SELECT c.subject FROM consent_state c WHERE c.owner = ${sql.param(owner)}` +
+    ` AND c.purpose = ${sql.param(purpose)} AND c.status = 'granted'${sql.setFence})`;
+  const lacking = `(SELECT s.record_id FROM record_subjects s WHERE s.owner = ${sql.param(owner)}` +
+    ` AND s.subject NOT IN ${granted}${sql.setFence})`;
+  return `(r.subject IN ${granted} AND (r.multi = 0 OR r.id NOT IN ${lacking}))`;
 }
 
 function ids(values: readonly number[]): string {

@@ -101,7 +101,8 @@ export interface NewFlow {
   readonly purpose: string;
   readonly inputs: readonly string[];
   readonly output: string;
-  readonly outcome: 'allowed' | 'violation';
+  /** `denied` flows wrote nothing; they are kept so the attempt shows. */
+  readonly outcome: 'allowed' | 'violation' | 'denied';
   readonly outputPurposes: readonly string[];
   readonly reclassification: string | null;
   readonly at: number;
@@ -123,8 +124,10 @@ export interface WriteBatch {
   readonly consents?: readonly ConsentChange[];
   /** A flow the records belong to; lineage edges point at it. */
   readonly flow?: NewFlow;
-  /** Entries to append; a function sees which records were written. */
-  readonly audit: readonly AuditInput[] | ((recordIds: readonly (number | null)[]) => readonly AuditInput[]);
+  /** Entries to append; a function sees which records and flow were written. */
+  readonly audit:
+    | readonly AuditInput[]
+    | ((recordIds: readonly (number | null)[], flowId: number | null) => readonly AuditInput[]);
 }
 
 export interface CommitResult {

@@ -4,16 +4,22 @@ import { auditTailCommand } from './audit-tail.js';
 import { auditVerifyCommand } from './audit-verify.js';
 import { demoCommand } from './demo.js';
 import { ingestCommand } from './ingest.js';
+import { lineageCommand } from './lineage.js';
 import { policyCheck } from './policy-check.js';
+import { policyDiffCommand } from './policy-diff.js';
 import { readCommand } from './read.js';
 import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
+import { writeCommand } from './write.js';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   policyCheck,
+  policyDiffCommand,
   ingestCommand,
   readCommand,
+  writeCommand,
+  lineageCommand,
   auditVerifyCommand,
   auditCheckpointCommand,
   auditTailCommand,

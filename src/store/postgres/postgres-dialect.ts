@@ -15,6 +15,7 @@ export function postgresDialect(): PostgresDialect {
   const values: unknown[] = [];
   return {
     values,
+    setFence: ' OFFSET 0',
     param(value: unknown): string {
       values.push(value);
       return `$${values.length}`;

@@ -131,30 +131,44 @@ export class PostgresStore implements Store {
         recordIds.push(await writeRecord(db, record, flowId));
       }
       for (const change of batch.consents ?? []) await writeConsent(db, change);
-      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds) : batch.audit;
+      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds, flowId) : batch.audit;
       const audit = await appendAuditIn(db, entries);
       return { recordIds, flowId, audit };
     });
   }
 
+  /**
+   * Streams through a server-side cursor in a read-only snapshot: the
+   * consent set is built once per read, and batches are fetched as the
+   * caller takes them.
+   */
   async *readRecords(plan: ReadPlan): AsyncIterable<StoredRecord[]> {
     const sql = postgresDialect();
     const where = readFilter(plan, sql);
     const n = sql.values.length;
-    const text = `SELECT ${RECORD_COLUMNS} FROM records r WHERE ${where}
-      AND r.id > $${n + 1} ORDER BY r.id LIMIT $${n + 2}`;
-    const batch = plan.batchSize ?? 2000;
-    let after = plan.afterId ?? 0;
-    let left = plan.limit ?? Number.POSITIVE_INFINITY;
-    while (left > 0) {
-      const take = Math.min(batch, left);
-      const rows = await this.#rows(text, [...sql.values, after, take]);
-      if (rows.length === 0) return;
-      const records = rows.map(toStoredRecord);
-      yield records;
-      left -= rows.length;
-      after = records[records.length - 1]?.id ?? after;
-      if (rows.length < take) return;
+    const limit = plan.limit === undefined ? '' : ` LIMIT $${n + 2}`;
+    const text = `DECLARE purposeguard_read NO SCROLL CURSOR FOR
+      SELECT ${RECORD_COLUMNS} FROM records r WHERE ${where}
+      AND r.id > $${n + 1} ORDER BY r.id${limit}`;
+    const values = [...sql.values, plan.afterId ?? 0, ...(limit ? [plan.limit] : [])];
+    const size = plan.batchSize ?? 2000;
+    const db = await this.#connect();
+    let failed = false;
+    try {
+      await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await db.query(text, values);
+      for (;;) {
+        const { rows } = await db.query<Row>(`FETCH ${size} FROM purposeguard_read`);
+        if (rows.length === 0) return;
+        yield rows.map(toStoredRecord);
+        if (rows.length < size) return;
+      }
+    } catch (error) {
+      failed = true;
+      throw queryError(error, this.#where);
+    } finally {
+      await db.query(failed ? 'ROLLBACK' : 'COMMIT').catch(() => undefined);
+      db.release(failed);
     }
   }
 

@@ -122,7 +122,7 @@ export class SqliteStore implements Store {
       const flowId = batch.flow ? this.#insertFlow(batch.flow, batch.records?.length ?? 0) : null;
       const recordIds = (batch.records ?? []).map((r) => this.#writeRecord(r, flowId));
       for (const change of batch.consents ?? []) this.#writeConsent(change);
-      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds) : batch.audit;
+      const entries = typeof batch.audit === 'function' ? batch.audit(recordIds, flowId) : batch.audit;
       const audit = this.#appendAudit(entries);
       return { recordIds, flowId, audit };
     }).immediate();
@@ -131,23 +131,44 @@ export class SqliteStore implements Store {
   async *readRecords(plan: ReadPlan): AsyncIterable<StoredRecord[]> {
     const sql = sqliteDialect();
     const where = readFilter(plan, sql);
-    const batch = plan.batchSize ?? 2000;
-    const statement = this.#db.prepare(
-      `SELECT ${RECORD_COLUMNS} FROM records r WHERE ${where} AND r.id > @after
-       ORDER BY r.id LIMIT @take`,
-    );
-    let after = plan.afterId ?? 0;
-    let left = plan.limit ?? Number.POSITIVE_INFINITY;
-    while (left > 0) {
-      const take = Math.min(batch, left);
-      const rows = statement.all({ ...sql.values, after, take }) as Row[];
-      if (rows.length === 0) return;
-      const records = rows.map(toStoredRecord);
-      yield records;
-      left -= rows.length;
-      after = records[records.length - 1]?.id ?? after;
-      if (rows.length < take) return;
+    const size = plan.batchSize ?? 2000;
+    const limit = plan.limit === undefined ? '' : 'LIMIT @take';
+    const text = `SELECT ${RECORD_COLUMNS} FROM records r WHERE ${where} AND r.id > @after
+       ORDER BY r.id ${limit}`;
+    const params = { ...sql.values, after: plan.afterId ?? 0, ...(limit ? { take: plan.limit } : {}) };
+    const reader = this.#reader();
+    const rows = (reader ?? this.#db).prepare(text).raw();
+    if (reader === null) {
+      yield (rows.all(params) as unknown[][]).map(toStoredRecord);
+      return;
     }
+    const iterator = rows.iterate(params) as IterableIterator<unknown[]>;
+    try {
+      let batch: StoredRecord[] = [];
+      for (const row of iterator) {
+        batch.push(toStoredRecord(row));
+        if (batch.length === size) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      iterator.return?.();
+      reader.close();
+    }
+  }
+
+  /**
+   * A read-only connection of its own for one streaming read: it sees one
+   * snapshot (WAL), and its open cursor never blocks writes on the main
+   * connection. In-memory stores have no second connection and read at once.
+   */
+  #reader(): Db | null {
+    if (this.location === ':memory:') return null;
+    const reader = new Database(this.location, { readonly: true, fileMustExist: true });
+    reader.pragma('busy_timeout = 5000');
+    return reader;
   }
 
   async countRecords(plan: ReadPlan): Promise<number> {
@@ -161,7 +182,7 @@ export class SqliteStore implements Store {
     const statement = this.#db.prepare(`SELECT ${RECORD_COLUMNS} FROM records r WHERE r.owner = ? AND r.id = ?`);
     const out: StoredRecord[] = [];
     for (const id of new Set(ids)) {
-      const row = statement.get(owner, id) as Row | undefined;
+      const row = statement.raw().get(owner, id) as unknown[] | undefined;
       if (row) out.push(toStoredRecord(row));
     }
     return out;
@@ -458,6 +479,7 @@ function sqliteDialect(): SqlDialect & { values: Record<string, unknown> } {
   let n = 0;
   const dialect = {
     values,
+    setFence: '',
     param(value: unknown): string {
       const name = `p${n++}`;
       values[name] = value;
@@ -486,20 +508,20 @@ function toStoredLabel(row: Row): StoredLabel {
   };
 }
 
-function toStoredRecord(row: Row): StoredRecord {
-  const subject = row['subject'];
-  const subjects = row['multi'] === 1
-    ? JSON.parse(String(row['subjects'])) as string[]
-    : typeof subject === 'string' ? [subject] : [];
+/** A record from a raw row in the order of RECORD_COLUMNS. */
+function toStoredRecord(row: readonly unknown[]): StoredRecord {
+  const [id, dataset, owner, labelId, subject, multi, subjects, collectedAt, expiresAt, data] = row;
   return {
-    id: Number(row['id']),
-    dataset: String(row['dataset']),
-    owner: String(row['owner']),
-    labelId: Number(row['label_id']),
-    subjects,
-    collectedAt: Number(row['collected_at']),
-    expiresAt: row['expires_at'] === null ? null : Number(row['expires_at']),
-    json: String(row['data']),
+    id: Number(id),
+    dataset: String(dataset),
+    owner: String(owner),
+    labelId: Number(labelId),
+    subjects: multi === 1
+      ? JSON.parse(String(subjects)) as string[]
+      : typeof subject === 'string' ? [subject] : [],
+    collectedAt: Number(collectedAt),
+    expiresAt: expiresAt === null ? null : Number(expiresAt),
+    json: String(data),
   };
 }
 
