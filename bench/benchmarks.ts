@@ -1,7 +1,9 @@
+import { auditVerifyVsSha256 } from './audit-bench.js';
 import { decisionBenchmarks } from './decision-bench.js';
 import type { Benchmark } from './harness.js';
 import { ingestOverhead } from './ingest-bench.js';
 import { readOverhead, readOverheadPg } from './read-bench.js';
 
 /** Every benchmark `npm run bench` runs, in order. Add new ones here. */
-export const benchmarks: readonly Benchmark[] = [...decisionBenchmarks, readOverhead, readOverheadPg, ingestOverhead];
+export const benchmarks: readonly Benchmark[] = [...decisionBenchmarks, readOverhead, readOverheadPg, ingestOverhead,
+  auditVerifyVsSha256];
