@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { ingest } from '../src/collection/ingest.js';
+import { itemsFromFile } from '../src/collection/input-files.js';
 import { PurposeGuard } from '../src/engine/purposeguard.js';
 import type { LogEvent } from '../src/log.js';
 import { fillTrail } from './audit-support.js';
@@ -10,7 +13,11 @@ import { example, tempDir } from './support.js';
 
 /** Every email and phone number written in the inputs, as sent and normalized. */
 function identifiersInInputs(): Set<string> {
-  const text = `${readSharedData('capi', 'batch-mixed.json')}\n${readSharedData('customer-lists', 'customers.csv')}`;
+  const text = [
+    readSharedData('capi', 'batch-mixed.json'),
+    readSharedData('customer-lists', 'customers.csv'),
+    readFileSync(example('events.json'), 'utf8'),
+  ].join('\n');
   const out = new Set<string>();
   for (const [email] of text.matchAll(/[^\s",]+@[^\s",]+\.[a-z]+/gi)) {
     out.add(email);
@@ -47,13 +54,14 @@ test('no audit entry or alert holds an email, a phone or a subject hash from the
   const log: LogEvent[] = [];
   const pg = await PurposeGuard.open({ policy: example('policy.yaml'), db: file, logger: (e) => log.push(e) });
   await fillTrail(pg);
+  await ingest(pg.ctx, 'web', itemsFromFile(example('events.json')), { actor: 'test' });
   const trail = await pg.auditPage({ afterSeq: 0, limit: 10_000 });
   await pg.close();
   const identifiers = identifiersInInputs();
   const hashes = hashesInStore(file);
   assert.ok(identifiers.has('carol@example.net') && identifiers.has('16505550100'), 'the inputs were read');
   assert.ok(hashes.size >= 5, `the store holds ${hashes.size} hashed values`);
-  assert.deepEqual(new Set(trail.map((e) => e.kind)), new Set(['policy', 'collection', 'decision', 'flow', 'violation', 'alert']));
+  assert.deepEqual(new Set(trail.map((e) => e.kind)), new Set(['policy', 'collection', 'consent', 'decision', 'flow', 'violation', 'alert']));
   const texts = [
     ...trail.map((e) => `${e.actor} ${e.owner ?? ''} ${e.dataJson}`),
     ...log.filter((e) => e.type === 'alert').map((e) => JSON.stringify(e)),

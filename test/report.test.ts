@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { ingest } from '../src/collection/ingest.js';
+import { itemsFromFile } from '../src/collection/input-files.js';
 import { PurposeGuard } from '../src/engine/purposeguard.js';
 import type { UsageReport } from '../src/report/usage-report.js';
 import type { Ropa } from '../src/report/ropa.js';
@@ -55,6 +57,22 @@ describe('usage report', () => {
     assert.equal(report.alerts['denial'], 1);
     assert.equal(report.alerts['flow_violation'], 1);
     assert.deepEqual(report.datasets.map((d) => [d.dataset, d.rows]), [['customers', 4], ['events', 4], ['lookalike_seeds', 1]]);
+  });
+
+  test('consent that came with events is counted per purpose', async () => {
+    const dir2 = tempDir('pg-report-consent-');
+    const other = await PurposeGuard.open({ policy: example('policy.yaml'), db: join(dir2, 'store.db') });
+    try {
+      await ingest(other.ctx, 'web', itemsFromFile(example('events.json')), { actor: 'test' });
+      const report = await other.report();
+      assert.deepEqual(report.consents, [{ purpose: 'ai.training', grants: 1, withdrawals: 0 }]);
+      const [entry] = await other.store.latestAudit({ kind: 'consent', limit: 1 });
+      assert.deepEqual(entry?.data, {
+        source: 'web', via: 'collection', changes: [{ purpose: 'ai.training', status: 'granted', count: 1 }],
+      });
+    } finally {
+      await other.close();
+    }
   });
 
   test('a window leaves out what happened outside it', async () => {

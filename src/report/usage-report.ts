@@ -195,14 +195,17 @@ class Tally {
     }
   }
 
+  /** A consent entry lists its changes, each with a purpose, a status and maybe a count. */
   #consent(d: Readonly<Record<string, unknown>>): void {
-    const purposes = Array.isArray(d['purposes']) ? d['purposes'].map(text) : [text(d['purpose'])];
-    const granted = d['status'] === 'granted';
-    const withdrawn = d['status'] === 'withdrawn' || d['status'] === 'denied';
-    for (const purpose of purposes) {
+    const changes = Array.isArray(d['changes']) ? d['changes'] : [d];
+    for (const change of changes) {
+      if (typeof change !== 'object' || change === null) continue;
+      const c = change as Record<string, unknown>;
+      const purpose = text(c['purpose']);
       const row = this.#consents.get(purpose) ?? { purpose, grants: 0, withdrawals: 0 };
-      if (granted) row.grants += count(d['count'] ?? 1);
-      if (withdrawn) row.withdrawals += count(d['count'] ?? 1);
+      const n = typeof c['count'] === 'number' ? count(c['count']) : 1;
+      if (c['status'] === 'granted') row.grants += n;
+      if (c['status'] === 'withdrawn' || c['status'] === 'denied') row.withdrawals += n;
       this.#consents.set(purpose, row);
     }
   }
