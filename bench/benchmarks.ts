@@ -1,9 +1,17 @@
 import { auditVerifyVsSha256 } from './audit-bench.js';
 import { decisionBenchmarks } from './decision-bench.js';
+import { erasureGrowth, erasureGrowthPg } from './erasure-bench.js';
 import type { Benchmark } from './harness.js';
 import { ingestOverhead } from './ingest-bench.js';
 import { readOverhead, readOverheadPg } from './read-bench.js';
 
 /** Every benchmark `npm run bench` runs, in order. Add new ones here. */
-export const benchmarks: readonly Benchmark[] = [...decisionBenchmarks, readOverhead, readOverheadPg, ingestOverhead,
-  auditVerifyVsSha256];
+export const benchmarks: readonly Benchmark[] = [
+  ...decisionBenchmarks,
+  readOverhead,
+  readOverheadPg,
+  ingestOverhead,
+  erasureGrowth,
+  erasureGrowthPg,
+  auditVerifyVsSha256,
+];

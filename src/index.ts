@@ -36,6 +36,19 @@ export { openPostgresStore, openStore } from './store/open-store.js';
 export type { PostgresOptions } from './store/postgres/postgres-store.js';
 export { SqliteStore } from './store/sqlite/sqlite-store.js';
 export type * from './store/store.js';
+export type {
+  ConsentReceipt,
+  ConsentRequest,
+  ConsentSummary,
+  TcfConsentRequest,
+} from './consent/consent-service.js';
+export type { ForgetRequest } from './erasure/erasure-service.js';
+export type { ErasureReceipt } from './erasure/erasure-receipt.js';
+export type { FlushOptions, FlushResult, OutboxView } from './relay/outbox-relay.js';
+export { retryDelayMs } from './relay/relay-backoff.js';
+export type { SubjectSelector } from './subject/subject-selector.js';
+export { subjectRef } from './subject/subject-ref.js';
+export { startMaintenance } from './server/maintenance-timers.js';
 export type { Logger, LogEvent } from './log.js';
 export { jsonLineLogger, silentLogger } from './log.js';
 export { createApp } from './server/app.js';

@@ -33,6 +33,14 @@ export type LogEvent =
     }
   | { readonly type: 'alert'; readonly alert: string; readonly severity: 'warning' | 'critical'; readonly details: Readonly<Record<string, unknown>> }
   | { readonly type: 'erasure'; readonly owner: string; readonly rows: number; readonly queued: number }
+  | { readonly type: 'expiry'; readonly rows: number; readonly queued: number }
+  | { readonly type: 'consent'; readonly owner: string; readonly changes: number; readonly source: string }
+  | {
+      readonly type: 'outbox';
+      readonly delivered: number;
+      readonly failed: number;
+      readonly waiting: number;
+    }
   | { readonly type: 'progress'; readonly task: string; readonly done: number; readonly total: number | null }
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   | { readonly type: 'info'; readonly message: string; readonly details?: Readonly<Record<string, unknown>> };

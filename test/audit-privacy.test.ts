@@ -61,7 +61,7 @@ test('no audit entry or alert holds an email, a phone or a subject hash from the
   const hashes = hashesInStore(file);
   assert.ok(identifiers.has('carol@example.net') && identifiers.has('16505550100'), 'the inputs were read');
   assert.ok(hashes.size >= 5, `the store holds ${hashes.size} hashed values`);
-  assert.deepEqual(new Set(trail.map((e) => e.kind)), new Set(['policy', 'collection', 'consent', 'decision', 'flow', 'violation', 'alert']));
+  assert.deepEqual(new Set(trail.map((e) => e.kind)), new Set(['policy', 'collection', 'consent', 'decision', 'flow', 'violation', 'alert', 'erasure']));
   const texts = [
     ...trail.map((e) => `${e.actor} ${e.owner ?? ''} ${e.dataJson}`),
     ...log.filter((e) => e.type === 'alert').map((e) => JSON.stringify(e)),

@@ -35,7 +35,8 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
 /**
  * Fills a trail with every kind of entry the reference scenario makes:
  * the policy, collection of events and a customer list, allowed and
- * denied reads, an allowed flow, a blocked one, and the alerts they raise.
+ * denied reads, an allowed flow, a blocked one, the alerts they raise, a
+ * consent grant and withdrawal, and an erasure.
  */
 export async function fillTrail(pg: PurposeGuard): Promise<void> {
   const events = sharedDataPath('capi', 'batch-mixed.json');
@@ -56,6 +57,9 @@ export async function fillTrail(pg: PurposeGuard): Promise<void> {
   await pg.read({ processor: 'ads-ranker', purpose: 'ai.training', dataset: 'events' }).catch(() => null);
   await allRows(pg.read({ processor: 'model-trainer', purpose: 'ai.training', dataset: 'events' }));
   await allRows(pg.read({ processor: 'ads-ranker', purpose: 'ads.optimization', dataset: 'events' }));
+  await pg.consent({ email: 'carol@example.net', purpose: 'ai.training', status: 'granted', actor: 'test' });
+  await pg.consent({ email: 'carol@example.net', purpose: 'ai.training', status: 'withdrawn', actor: 'test' });
+  await pg.forget({ email: 'bob@example.org', actor: 'test' });
 }
 
 /** A copy of a closed SQLite store, to tamper with. */

@@ -59,6 +59,15 @@ describe('ingest through the CLI', () => {
     assert.equal(rows[1]?.data.user_data.em[0], '686b5e4cf4f963adf8f51468a48028ef8d15bd02fa335f821279a3d1678c9615');
   });
 
+  test('plain fields are kept only where the policy allows them', async () => {
+    const rows = (await cli(['read', '--as', 'ads-ranker', '--purpose', 'ads.optimization', 'events'], db)).stdout
+      .trim().split('\n').map((l) => JSON.parse(l) as { data: { event_id: string; user_data: Record<string, unknown> } });
+    const first = rows.find((r) => r.data.event_id === 'ord-1001');
+    assert.equal(first?.data.user_data['fbp'], 'fb.1.1764806000000.1234567890');
+    assert.equal(first?.data.user_data['client_user_agent'], 'Mozilla/5.0 (X11; Linux x86_64)');
+    assert.equal(first?.data.user_data['client_ip_address'], undefined);
+  });
+
   test('an event flagged Limited Data Use allows ads.measurement only', async () => {
     const pg = await PurposeGuard.open({ policy: POLICY, db });
     try {
@@ -104,6 +113,7 @@ describe('ingest through the CLI', () => {
     for (const phone of ['16505550100', '442079460958', '821012345678', '650) 555-0100', '555-0100']) {
       assert.ok(!bytes.includes(phone), 'an input phone number is in the store');
     }
+    assert.ok(!bytes.includes('203.0.113.7'), 'an IP address the policy does not keep is in the store');
   });
 
   test('bad input is a clear error, not a crash', async () => {

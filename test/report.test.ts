@@ -56,7 +56,9 @@ describe('usage report', () => {
     assert.deepEqual(report.collection.map((c) => [c.source, c.accepted]), [['crm', 4], ['web', 4]]);
     assert.equal(report.alerts['denial'], 1);
     assert.equal(report.alerts['flow_violation'], 1);
-    assert.deepEqual(report.datasets.map((d) => [d.dataset, d.rows]), [['customers', 4], ['events', 4], ['lookalike_seeds', 1]]);
+    assert.deepEqual(report.consents, [{ purpose: 'ai.training', grants: 1, withdrawals: 1 }]);
+    assert.deepEqual(report.erasures, { requests: 1, expiries: 0, rows: 2 });
+    assert.deepEqual(report.datasets.map((d) => [d.dataset, d.rows]), [['customers', 3], ['events', 3], ['lookalike_seeds', 1]]);
   });
 
   test('consent that came with events is counted per purpose', async () => {

@@ -446,6 +446,23 @@ function contract(kind: StoreCase): void {
     assertValidChain(await wholeChain(store));
   }));
 
+  it('keeps every consent change of a subject in order', withStore(kind, async (store) => {
+    await store.commit({
+      consents: [consent('s1', 'granted', 5), consent('s1', 'withdrawn', 7), consent('s2', 'granted', 6)],
+      audit: [],
+    });
+    await store.commit({ consents: [consent('s1', 'denied', 6, 'ads')], audit: [] });
+    const history = await store.consentHistory('o1', 's1');
+    assert.deepEqual(history.map((c) => [c.purpose, c.status, c.at]), [
+      ['ai.training', 'granted', 5], ['ads', 'denied', 6], ['ai.training', 'withdrawn', 7],
+    ]);
+    assert.deepEqual(history[0], consent('s1', 'granted', 5));
+    assert.deepEqual(await store.consentHistory('o2', 's1'), []);
+    await store.erase({ owner: 'o1', subject: 's1', now: NOW, destinations: [], audit: eraseAudit });
+    assert.deepEqual(await store.consentHistory('o1', 's1'), []);
+    assert.equal((await store.consentHistory('o1', 's2')).length, 1);
+  }));
+
   it('never gives an erased record\'s id to a new record', withStore(kind, async (store) => {
     const label = await store.internLabel(ADS);
     const first = await put(store, record(label, { subjects: ['s2'] }));
@@ -501,15 +518,20 @@ function contract(kind: StoreCase): void {
     await store.erase({ owner: 'o1', subject: 's1', now: NOW, destinations: DESTINATIONS, audit: eraseAudit });
     const [item] = await store.outbox({ pendingOnly: true, limit: 10 });
     assert.ok(item);
+    assert.equal(item.lastAttemptAt, null);
+    assert.deepEqual(await store.outboxCounts(), { pending: 1, delivered: 0 });
     await store.markOutbox({ id: item.id, delivered: false, error: 'http 503', at: NOW + 1 });
     const [failed] = await store.outbox({ pendingOnly: true, limit: 10 });
-    assert.deepEqual({ ...failed }, { ...item, attempts: 1, lastError: 'http 503' });
+    assert.deepEqual({ ...failed }, {
+      ...item, attempts: 1, lastError: 'http 503', lastAttemptAt: NOW + 1,
+    });
     await store.markOutbox({ id: item.id, delivered: true, error: null, at: NOW + 2 });
     assert.deepEqual(await store.outbox({ pendingOnly: true, limit: 10 }), []);
     const [done] = await store.outbox({ pendingOnly: false, limit: 10 });
     assert.deepEqual(done, {
-      ...item, attempts: 2, lastError: null, deliveredAt: NOW + 2, subject: '',
+      ...item, attempts: 2, lastError: null, lastAttemptAt: NOW + 2, deliveredAt: NOW + 2, subject: '',
     });
+    assert.deepEqual(await store.outboxCounts(), { pending: 0, delivered: 1 });
   }));
 
   it('keeps one valid audit chain under concurrent writers', withStore(kind, async (store, fixture) => {

@@ -3,6 +3,13 @@ import type { WebhookOptions } from '../alerts/webhook-queue.js';
 import { recordPolicy } from '../audit/policy-entry.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
 import type { VerifyOptions, VerifyResult } from '../audit/audit-verify.js';
+import { consentSummary, recordConsent, recordTcfConsent } from '../consent/consent-service.js';
+import type {
+  ConsentReceipt,
+  ConsentRequest,
+  ConsentSummary,
+  TcfConsentRequest,
+} from '../consent/consent-service.js';
 import { readDataset } from '../decision/read.js';
 import { buildRopa } from '../report/ropa.js';
 import type { Ropa } from '../report/ropa.js';
@@ -22,10 +29,16 @@ import type { ReadRequest, ReadResult } from '../decision/read.js';
 import type { Guard } from '../decision/guard.js';
 import { silentLogger } from '../log.js';
 import type { Logger } from '../log.js';
+import { expireRecords, forgetSubject } from '../erasure/erasure-service.js';
+import type { ForgetRequest } from '../erasure/erasure-service.js';
+import type { ErasureReceipt } from '../erasure/erasure-receipt.js';
 import { loadPolicyFile } from '../policy/policy-compiler.js';
 import type { CompiledPolicy } from '../policy/policy-types.js';
 import { openStore } from '../store/open-store.js';
 import type { AuditEntry, Store } from '../store/store.js';
+import { flushOutbox, outboxView } from '../relay/outbox-relay.js';
+import type { FlushOptions, FlushResult, OutboxView } from '../relay/outbox-relay.js';
+import type { SubjectSelector } from '../subject/subject-selector.js';
 import { EngineContext } from './context.js';
 
 export interface OpenOptions {
@@ -127,6 +140,52 @@ export class PurposeGuard {
   async ropa(): Promise<Ropa> {
     await this.ctx.syncLabels();
     return buildRopa(this.ctx.policy, this.ctx.guard.labels.all(), await this.report());
+  }
+
+  /**
+   * Records a grant, denial or withdrawal; it counts from the next read.
+   *
+   * @example
+   * await pg.consent({ email: 'mina@example.com', purpose: 'ai.training',
+   *   status: 'granted', actor: 'app' });
+   */
+  consent(request: ConsentRequest): Promise<ConsentReceipt> {
+    return recordConsent(this.ctx, request);
+  }
+
+  /** Records the consent of an IAB TCF v2 string; malformed is an error. */
+  consentFromTcf(request: TcfConsentRequest): Promise<ConsentReceipt> {
+    return recordTcfConsent(this.ctx, request);
+  }
+
+  /** A subject's latest consent per purpose and the number of changes. */
+  consentOf(selector: SubjectSelector): Promise<ConsentSummary> {
+    return consentSummary(this.ctx, selector);
+  }
+
+  /**
+   * Erases a subject everywhere their data went and returns a receipt.
+   *
+   * @example
+   * const receipt = await pg.forget({ email: 'mina@example.com', actor: 'dpo' });
+   */
+  forget(request: ForgetRequest): Promise<ErasureReceipt> {
+    return forgetSubject(this.ctx, request);
+  }
+
+  /** Removes records past their retention, and what was derived from them. */
+  expire(options: { actor: string }): Promise<ErasureReceipt> {
+    return expireRecords(this.ctx, options);
+  }
+
+  /** Queued downstream removals: counts and items. */
+  outbox(options: { all?: boolean; limit?: number } = {}): Promise<OutboxView> {
+    return outboxView(this.ctx, options);
+  }
+
+  /** Delivers the downstream removals that are due. */
+  flushOutbox(options: FlushOptions = {}): Promise<FlushResult> {
+    return flushOutbox(this.ctx, options);
   }
 
   /**

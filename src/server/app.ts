@@ -7,6 +7,8 @@ import { Authenticator } from './auth.js';
 import type { Principal } from './auth.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerCollectionRoutes } from './routes/collection-routes.js';
+import { registerConsentRoutes } from './routes/consent-routes.js';
+import { registerErasureRoutes } from './routes/erasure-routes.js';
 import { registerFlowRoutes } from './routes/flow-routes.js';
 import { registerLineageRoutes } from './routes/lineage-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -60,6 +62,8 @@ export function createApp(pg: PurposeGuard, options: ServerOptions = {}): App {
   registerHealthRoutes(app, deps);
   registerCollectionRoutes(app, deps);
   registerReadRoutes(app, deps);
+  registerConsentRoutes(app, deps);
+  registerErasureRoutes(app, deps);
   registerFlowRoutes(app, deps);
   registerLineageRoutes(app, deps);
   registerAuditRoutes(app, deps);

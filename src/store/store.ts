@@ -23,6 +23,8 @@ export interface Store {
   datasetCounts(owner: string | null): Promise<DatasetCount[]>;
 
   consentOf(owner: string, subject: string): Promise<ConsentState[]>;
+  /** Every consent change of a subject, oldest first. */
+  consentHistory(owner: string, subject: string): Promise<ConsentChange[]>;
 
   /** Removes a subject's records, everything derived from them, and
    * their consent; queues downstream removals; audits it. */
@@ -36,6 +38,8 @@ export interface Store {
 
   outbox(filter: { pendingOnly: boolean; limit: number }): Promise<OutboxItem[]>;
   markOutbox(update: OutboxUpdate): Promise<void>;
+  /** How many outbox items wait, and how many were delivered. */
+  outboxCounts(): Promise<{ pending: number; delivered: number }>;
 
   appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]>;
   readAudit(range: { afterSeq: number; limit: number }): Promise<AuditEntry[]>;
@@ -201,6 +205,8 @@ export interface OutboxItem {
   readonly createdAt: number;
   readonly attempts: number;
   readonly lastError: string | null;
+  /** When the last delivery was tried, or null before the first try. */
+  readonly lastAttemptAt: number | null;
   readonly deliveredAt: number | null;
 }
 

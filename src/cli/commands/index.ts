@@ -2,10 +2,13 @@ import type { Command } from '../command.js';
 import { auditCheckpointCommand } from './audit-checkpoint.js';
 import { auditTailCommand } from './audit-tail.js';
 import { auditVerifyCommand } from './audit-verify.js';
+import { consentDeny, consentGrant, consentShow, consentWithdraw } from './consent.js';
 import { demoCommand } from './demo.js';
+import { expireCommand, forgetCommand } from './forget.js';
 import { ingestCommand } from './ingest.js';
 import { lineageCommand } from './lineage.js';
 import { policyCheck } from './policy-check.js';
+import { outboxCommand, outboxFlushCommand } from './outbox.js';
 import { policyDiffCommand } from './policy-diff.js';
 import { readCommand } from './read.js';
 import { reportCommand } from './report.js';
@@ -18,6 +21,14 @@ export const COMMANDS: readonly Command[] = [
   policyDiffCommand,
   ingestCommand,
   readCommand,
+  consentGrant,
+  consentWithdraw,
+  consentDeny,
+  consentShow,
+  forgetCommand,
+  expireCommand,
+  outboxCommand,
+  outboxFlushCommand,
   writeCommand,
   lineageCommand,
   auditVerifyCommand,

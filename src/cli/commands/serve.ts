@@ -1,5 +1,7 @@
 import { PurposeGuardError } from '../../errors.js';
 import { jsonLineLogger } from '../../log.js';
+import { parseDuration } from '../../policy/duration.js';
+import { startMaintenance } from '../../server/maintenance-timers.js';
 import { startServer } from '../../server/serve.js';
 import type { Command, CommandContext } from '../command.js';
 import { stringOption } from '../command.js';
@@ -11,6 +13,8 @@ export const serveCommand: Command = {
   options: {
     port: { type: 'string', description: 'port to listen on (default: $PORT or 8080)' },
     host: { type: 'string', description: 'address to listen on (default: $HOST or 127.0.0.1)' },
+    'flush-every': { type: 'string', description: 'deliver queued downstream removals this often, or off (default 1m)' },
+    'expire-every': { type: 'string', description: 'remove records past their retention this often, or off (default 1h)' },
   },
   async run(ctx) {
     return runServer(ctx, {});
@@ -24,9 +28,14 @@ export async function runServer(
 ): Promise<number> {
   const port = parsePort(stringOption(ctx, 'port') ?? ctx.io.env['PORT'] ?? '8080');
   const host = stringOption(ctx, 'host') ?? ctx.io.env['HOST'] ?? '127.0.0.1';
+  const intervals = {
+    outboxEveryMs: intervalOption(ctx, 'flush-every', '1m'),
+    expireEveryMs: intervalOption(ctx, 'expire-every', '1h'),
+  };
   const logger = jsonLineLogger(ctx.io.stderr);
   const pg = await ctx.open({ logger });
   const server = await startServer(pg, { port, host, logger });
+  const maintenance = startMaintenance(pg, { ...intervals, logger });
   ctx.io.stdout(`purposeguard listening on ${server.url} (policy ${ctx.policyPath}, store ${pg.store.location})\n`);
   options.onListening?.(server.url);
   await new Promise<void>((resolve) => {
@@ -36,8 +45,19 @@ export async function runServer(
   });
   ctx.io.stdout('purposeguard: shutting down, finishing requests in flight\n');
   await server.close();
+  await maintenance.stop();
   await pg.close();
   return 0;
+}
+
+function intervalOption(ctx: CommandContext, name: string, fallback: string): number | null {
+  const text = stringOption(ctx, name) ?? fallback;
+  if (text === 'off') return null;
+  const ms = parseDuration(text);
+  if (ms === null || ms < 1000) {
+    throw new PurposeGuardError('invalid_request', `--${name} must be a duration of at least 1s (30s, 5m, 1h) or off, not '${text}'`);
+  }
+  return ms;
 }
 
 function parsePort(text: string): number {

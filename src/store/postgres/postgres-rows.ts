@@ -93,6 +93,7 @@ export function toOutbox(row: Row): OutboxItem {
     createdAt: Number(row['created_at']),
     attempts: Number(row['attempts']),
     lastError: nullableString(row['last_error']),
+    lastAttemptAt: nullableNumber(row['last_attempt_at']),
     deliveredAt: nullableNumber(row['delivered_at']),
   };
 }

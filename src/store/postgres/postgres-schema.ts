@@ -119,9 +119,14 @@ CREATE TABLE audit_log (
 `,
   },
   {
+    // Failed deliveries are retried with a backoff counted from the last try.
+    version: 2,
+    sql: 'ALTER TABLE outbox ADD COLUMN last_attempt_at BIGINT;',
+  },
+  {
     // Opening looks up the newest policy entry, and alerts seed their
     // baselines from the newest decisions: both read the trail by kind.
-    version: 2,
+    version: 3,
     sql: 'CREATE INDEX audit_by_kind ON audit_log (kind, seq);',
   },
 ];

@@ -8,6 +8,7 @@ import type {
   AuditKind,
   AuditLink,
   CommitResult,
+  ConsentChange,
   ConsentState,
   DatasetCount,
   EraseCounts,
@@ -208,6 +209,14 @@ export class PostgresStore implements Store {
     return rows.map(toConsent);
   }
 
+  async consentHistory(owner: string, subject: string): Promise<ConsentChange[]> {
+    const rows = await this.#rows(
+      'SELECT * FROM consent_events WHERE owner = $1 AND subject = $2 ORDER BY at, id',
+      [owner, subject],
+    );
+    return rows.map(toConsent);
+  }
+
   async erase(request: EraseRequest): Promise<EraseResult> {
     return this.#transaction(async (db) => {
       await lockWriters(db);
@@ -283,16 +292,27 @@ export class PostgresStore implements Store {
   async markOutbox(update: OutboxUpdate): Promise<void> {
     if (update.delivered) {
       await this.#rows(
-        `UPDATE outbox SET delivered_at = $1, attempts = attempts + 1,
+        `UPDATE outbox SET delivered_at = $1, last_attempt_at = $1, attempts = attempts + 1,
            last_error = NULL, subject = '' WHERE id = $2`,
         [update.at, update.id],
       );
       return;
     }
     await this.#rows(
-      'UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2',
-      [update.error, update.id],
+      `UPDATE outbox SET attempts = attempts + 1, last_error = $1, last_attempt_at = $2
+       WHERE id = $3`,
+      [update.error, update.at, update.id],
     );
+  }
+
+  async outboxCounts(): Promise<{ pending: number; delivered: number }> {
+    const rows = await this.#rows(
+      `SELECT count(*) - count(delivered_at) AS pending, count(delivered_at) AS delivered
+       FROM outbox`,
+      [],
+    );
+    const row = mustExist(rows[0], 'count');
+    return { pending: Number(row['pending']), delivered: Number(row['delivered']) };
   }
 
   async appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]> {

@@ -63,6 +63,9 @@ export class SqliteStore implements Store {
       this.#db.pragma('synchronous = FULL');
       this.#db.pragma('busy_timeout = 5000');
       this.#db.pragma('foreign_keys = ON');
+      // Index pages stay in memory while a batch lands: subject and dedupe
+      // keys are random, so a small cache turns each insert into page reads.
+      this.#db.pragma('cache_size = -65536');
       migrate(this.#db);
     } catch (error) {
       throw new PurposeGuardError('store_unavailable', `cannot open SQLite store ${file}`, { cause: error });
@@ -203,6 +206,13 @@ export class SqliteStore implements Store {
     return rows.map(toConsent);
   }
 
+  async consentHistory(owner: string, subject: string): Promise<ConsentChange[]> {
+    const rows = this.#db.prepare(
+      'SELECT * FROM consent_events WHERE owner = ? AND subject = ? ORDER BY at, id',
+    ).all(owner, subject) as Row[];
+    return rows.map(toConsent);
+  }
+
   async erase(request: EraseRequest): Promise<EraseResult> {
     return this.#db.transaction(() => {
       const direct = this.#db.prepare(
@@ -280,13 +290,22 @@ export class SqliteStore implements Store {
   async markOutbox(update: OutboxUpdate): Promise<void> {
     if (update.delivered) {
       this.#db.prepare(
-        `UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, subject = ''
-         WHERE id = ?`,
-      ).run(update.at, update.id);
+        `UPDATE outbox SET delivered_at = ?, last_attempt_at = ?, attempts = attempts + 1,
+           last_error = NULL, subject = '' WHERE id = ?`,
+      ).run(update.at, update.at, update.id);
       return;
     }
-    this.#db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?')
-      .run(update.error, update.id);
+    this.#db.prepare(
+      'UPDATE outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = ? WHERE id = ?',
+    ).run(update.error, update.at, update.id);
+  }
+
+  async outboxCounts(): Promise<{ pending: number; delivered: number }> {
+    const row = this.#db.prepare(
+      `SELECT count(*) - count(delivered_at) AS pending, count(delivered_at) AS delivered
+       FROM outbox`,
+    ).get() as Row;
+    return { pending: Number(row['pending']), delivered: Number(row['delivered']) };
   }
 
   async appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]> {
@@ -562,6 +581,7 @@ function toOutbox(row: Row): OutboxItem {
     createdAt: Number(row['created_at']),
     attempts: Number(row['attempts']),
     lastError: row['last_error'] === null ? null : String(row['last_error']),
+    lastAttemptAt: row['last_attempt_at'] === null ? null : Number(row['last_attempt_at']),
     deliveredAt: row['delivered_at'] === null ? null : Number(row['delivered_at']),
   };
 }
