@@ -11,7 +11,9 @@ import { median } from './harness.js';
 const APPEND_BATCH = 10_000;
 const PAGE = 20_000;
 const PROCESSORS = ['ads-ranker', 'lookalike-builder', 'model-trainer', 'bi-export'];
-const PURPOSES = ['ads.optimization', 'ads.audience.lookalike', 'ai.training', 'analytics.external'];
+const PURPOSES = [
+  'ads.optimization', 'ads.audience.lookalike', 'ai.training', 'analytics.external',
+];
 
 /**
  * Verifying an audit trail (read every entry from SQLite, check seq,
@@ -37,7 +39,8 @@ export const auditVerifyVsSha256: Benchmark = {
       for (let i = 0; i < runs; i++) {
         verify.push(await timeVerify(store, count));
         sha.push(timeSha256(stored));
-        ctx.log(`run ${i + 1}: verify ${verify.at(-1)?.toFixed(0)} ms, sha-256 pass ${sha.at(-1)?.toFixed(0)} ms`);
+        const times = `verify ${verify.at(-1)?.toFixed(0)} ms, sha-256 pass ${sha.at(-1)?.toFixed(0)} ms`;
+        ctx.log(`run ${i + 1}: ${times}`);
       }
       const v = median(verify);
       const s = median(sha);
@@ -95,7 +98,8 @@ async function timeVerify(store: Store, count: number): Promise<number> {
   const result = await verifyAuditChain(store);
   const ms = performance.now() - start;
   if (!result.ok || result.entries !== count) {
-    throw new Error(`verification failed: ${result.firstBad?.message ?? `${result.entries} entries`}`);
+    const why = result.firstBad?.message ?? `${result.entries} entries`;
+    throw new Error(`verification failed: ${why}`);
   }
   return ms;
 }
@@ -107,7 +111,8 @@ async function storedFields(store: Store): Promise<{ texts: string[]; bytes: num
   for (let after = 0; ;) {
     const page = await store.readAuditChain({ afterSeq: after, limit: PAGE });
     for (const e of page) {
-      const text = `${e.seq}${e.at}${e.kind}${e.actor}${e.owner ?? ''}${e.dataJson}${e.prevHash}${e.hash}`;
+      const text = `${e.seq}${e.at}${e.kind}${e.actor}${e.owner ?? ''}`
+        + `${e.dataJson}${e.prevHash}${e.hash}`;
       texts.push(text);
       bytes += Buffer.byteLength(text);
     }

@@ -55,6 +55,16 @@ describe('audit verify in parallel threads (SQLite)', () => {
     assert.equal(result.entries, 17_000);
   });
 
+  test('a fault in the part this thread walks is named while the others still run', async () => {
+    const result = await verifyCopy('p-early', (db) => {
+      db.prepare('UPDATE audit_log SET seq = -1 WHERE seq = 500').run();
+      db.prepare('UPDATE audit_log SET seq = 500 WHERE seq = 501').run();
+      db.prepare('UPDATE audit_log SET seq = 501 WHERE seq = -1').run();
+    }, { workers: 2 });
+    assert.equal(result.firstBad?.problem, 'reordered');
+    assert.equal(result.firstBad?.seq, 500);
+  });
+
   test('a removal at a range boundary is named (removed)', async () => {
     const result = await verifyCopy('p-gap', (db) => {
       db.prepare('DELETE FROM audit_log WHERE seq = 10001').run();

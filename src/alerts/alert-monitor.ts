@@ -60,7 +60,9 @@ export class AlertMonitor {
     try {
       this.#observe(event);
     } catch {
-      this.#log({ type: 'error', code: 'alert_failed', message: 'could not evaluate an event for alerts' });
+      this.#log({
+        type: 'error', code: 'alert_failed', message: 'could not evaluate an event for alerts',
+      });
     }
   };
 
@@ -113,7 +115,11 @@ export class AlertMonitor {
     this.#raise(finding.alert, processor, finding.details);
   }
 
-  #raise(kind: AlertKind, processor: string | null, details: Readonly<Record<string, AlertValue>>): void {
+  #raise(
+    kind: AlertKind,
+    processor: string | null,
+    details: Readonly<Record<string, AlertValue>>,
+  ): void {
     const owner = processor === null ? null : this.#policy.processors.get(processor)?.owner ?? null;
     const alert: Alert = {
       alert: kind,
@@ -137,7 +143,11 @@ export class AlertMonitor {
         data: { alert: alert.alert, severity: alert.severity, ...alert.details },
       }]);
     } catch {
-      this.#log({ type: 'error', code: 'alert_unaudited', message: `could not write the ${alert.alert} alert to the audit trail` });
+      this.#log({
+        type: 'error',
+        code: 'alert_unaudited',
+        message: `could not write the ${alert.alert} alert to the audit trail`,
+      });
     }
   }
 }

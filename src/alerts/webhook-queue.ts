@@ -36,7 +36,11 @@ export class WebhookQueue {
   enqueue(alert: Alert): void {
     if (this.#queue.length >= this.#options.maxQueued) {
       this.#queue.shift();
-      this.#log({ type: 'error', code: 'alert_dropped', message: 'the alert webhook queue is full; dropped the oldest alert' });
+      this.#log({
+        type: 'error',
+        code: 'alert_dropped',
+        message: 'the alert webhook queue is full; dropped the oldest alert',
+      });
     }
     this.#queue.push(alert);
     this.#running ??= this.#deliverAll().finally(() => {
@@ -67,7 +71,12 @@ export class WebhookQueue {
       const failure = await this.#post(body);
       if (failure === null) return;
       if (attempt === this.#options.attempts) {
-        this.#log({ type: 'error', code: 'alert_undelivered', message: `alert webhook: gave up on a ${alert.alert} alert after ${attempt} attempts (${failure})` });
+        this.#log({
+          type: 'error',
+          code: 'alert_undelivered',
+          message: `alert webhook: gave up on a ${alert.alert} alert`
+            + ` after ${attempt} attempts (${failure})`,
+        });
         return;
       }
       await sleep(Math.min(this.#options.retryDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS));
@@ -86,7 +95,8 @@ export class WebhookQueue {
       await response.body?.cancel();
       return response.ok ? null : `status ${response.status}`;
     } catch (error) {
-      return error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'connection failed';
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      return timedOut ? 'timed out' : 'connection failed';
     }
   }
 }

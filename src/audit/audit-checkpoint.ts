@@ -74,7 +74,8 @@ export function parseCheckpoints(text: string, key: Buffer, file: string): Check
     const checkpoint = checkpointOf(line, where);
     if (checkpoint.key_id !== keyId(key)) {
       throw new PurposeGuardError('invalid_request',
-        `checkpoint ${where} was signed with key ${checkpoint.key_id}, not the key given (${keyId(key)})`);
+        `checkpoint ${where} was signed with key ${checkpoint.key_id},`
+        + ` not the key given (${keyId(key)})`);
     }
     if (!sameHex(checkpoint.sig, signature(checkpoint, key))) {
       throw new PurposeGuardError('audit_integrity',

@@ -63,33 +63,58 @@ export async function verifyAuditChain(
   // A checkpoint of the empty chain (seq 0) holds for every chain.
   const marks = (options.checkpoints ?? []).filter((c) => c.seq > 0).sort((a, b) => a.seq - b.seq);
   const walk = new ChainWalk(store, marks);
-  const prefix = await soundPrefix(store, options.workers);
-  if (prefix) {
-    const fault = await walk.resume(prefix);
+  const walking = { pageSize: options.pageSize ?? PAGE_SIZE, onProgress: options.onProgress };
+  const split = await splitChain(store, options.workers);
+  let fault = await walkPages(walk, store, { ...walking, upTo: split?.ownUpTo });
+  if (fault) return walk.result(fault);
+  const rest = await split?.rest;
+  if (rest && rest.firstPrev === walk.head.hash) {
+    fault = await walk.resume(rest);
     options.onProgress?.(walk.head.seq);
     if (fault) return walk.result(fault);
   }
-  const pageSize = options.pageSize ?? PAGE_SIZE;
-  for (;;) {
-    const page = await store.readAuditChain({ afterSeq: walk.head.seq, limit: pageSize });
+  fault = await walkPages(walk, store, walking);
+  return walk.result(fault ?? walk.truncation());
+}
+
+/** Walks pages in order up to `upTo` (or the end); the first fault, if any. */
+async function walkPages(
+  walk: ChainWalk,
+  store: Store,
+  options: {
+    pageSize: number;
+    upTo?: number | undefined;
+    onProgress?: ((checked: number) => void) | undefined;
+  },
+): Promise<ChainFault | undefined> {
+  const upTo = options.upTo ?? Number.POSITIVE_INFINITY;
+  while (walk.head.seq < upTo) {
+    const limit = Math.min(options.pageSize, upTo - walk.head.seq);
+    const page = await store.readAuditChain({ afterSeq: walk.head.seq, limit });
     const fault = await walk.check(page);
     options.onProgress?.(walk.head.seq);
-    if (fault) return walk.result(fault);
-    if (page.length < pageSize) break;
+    if (fault) return fault;
+    if (page.length < limit) return undefined;
   }
-  return walk.result(walk.truncation());
+  return undefined;
 }
 
 /**
- * A prefix of a SQLite chain verified in parallel threads, or null: for
- * other stores, small chains, or when a thread found a fault (the walk
- * in order then names it).
+ * For a SQLite file of at least 20,000 entries: this thread walks the
+ * first part, other threads check the rest meanwhile (`rest` is null when
+ * they found a fault, and the walk in order then names it). Null for
+ * other stores and small chains.
  */
-async function soundPrefix(store: Store, workers = defaultWorkers()): Promise<SoundPrefix | null> {
+async function splitChain(
+  store: Store,
+  workers = defaultWorkers(),
+): Promise<{ ownUpTo: number; rest: Promise<SoundPrefix | null> } | null> {
   if (workers <= 1 || store.kind !== 'sqlite' || store.location === ':memory:') return null;
   const head = await headSeq(store);
   if (head < PARALLEL_FROM) return null;
-  return verifyInParallel(store.location, head, workers);
+  const ownUpTo = Math.floor(head / workers);
+  const rest = verifyInParallel(store.location, { after: ownUpTo, last: head }, workers - 1);
+  return { ownUpTo, rest };
 }
 
 function defaultWorkers(): number {
@@ -111,20 +136,21 @@ class ChainWalk {
   }
 
   /**
-   * Continues after a prefix verified elsewhere; checkpoints inside it are
-   * compared by reading their entries.
+   * Continues after a range verified elsewhere that links to the head;
+   * checkpoints inside it are compared by reading their entries.
    */
   async resume(prefix: SoundPrefix): Promise<ChainFault | undefined> {
     this.#seq = prefix.seq;
     this.#hash = prefix.hash;
     this.#before = prefix.before;
-    for (let mark = this.#marks[this.#mark]; mark && mark.seq <= prefix.seq; mark = this.#marks[this.#mark]) {
+    for (;;) {
+      const mark = this.#marks[this.#mark];
+      if (!mark || mark.seq > prefix.seq) return undefined;
       const [entry] = await this.#store.readAuditChain({ afterSeq: mark.seq - 1, limit: 1 });
       if (entry?.seq !== mark.seq) return undefined;
       const fault = this.#compareMark(entry);
       if (fault) return fault;
     }
-    return undefined;
   }
 
   get head(): ChainHead {
@@ -135,7 +161,8 @@ class ChainWalk {
     let nextMark = this.#marks[this.#mark]?.seq ?? Number.POSITIVE_INFINITY;
     for (const entry of page) {
       const seq = this.#seq + 1;
-      if (entry.seq !== seq || entry.prevHash !== this.#hash || entryHash(this.#hash, entry) !== entry.hash) {
+      const linked = entry.seq === seq && entry.prevHash === this.#hash;
+      if (!linked || entryHash(this.#hash, entry) !== entry.hash) {
         return diagnoseBreak(this.#store, entry, { seq, hash: this.#hash, before: this.#before });
       }
       if (seq === nextMark) {

@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import { GENESIS_HASH } from './audit-hash.js';
 
 /** A range of the chain for one worker: entries after `after` up to `last`. */
 export interface SegmentTask {
@@ -19,38 +18,46 @@ export interface SegmentResult {
   readonly lastSeq: number;
 }
 
-/** Where a sound prefix of the chain ends. */
+/** A sound range of the chain: what it links to and where it ends. */
 export interface SoundPrefix {
+  /** The prev_hash of its first entry. */
+  readonly firstPrev: string;
   readonly seq: number;
   readonly hash: string;
+  /** The hash of entry seq - 1. */
   readonly before: string;
 }
 
 /**
- * Verifies entries 1 to `head` of a SQLite chain in `workers` threads,
- * each reading and hashing one range through its own connection; the
- * links between ranges are checked here. Hashing an entry needs only its
- * own row, so the ranges are independent. Returns where the sound prefix
- * ends, or null when any range has a fault (the caller then walks the
- * chain in order to name it).
+ * Verifies the entries after `range.after` up to `range.last` of a SQLite
+ * chain in `workers` threads, each reading and hashing one part through
+ * its own connection; the links between parts are checked here. Hashing
+ * an entry needs only its own row, so the parts are independent. Returns
+ * the sound range, or null when any part has a fault (the caller then
+ * walks the chain in order to name it).
  */
 export async function verifyInParallel(
   file: string,
-  head: number,
+  range: { readonly after: number; readonly last: number },
   workers: number,
 ): Promise<SoundPrefix | null> {
-  const size = Math.ceil(head / workers);
+  const size = Math.ceil((range.last - range.after) / workers);
   const tasks: SegmentTask[] = [];
-  for (let after = 0; after < head; after += size) {
-    tasks.push({ file, after, last: Math.min(head, after + size) });
+  for (let after = range.after; after < range.last; after += size) {
+    tasks.push({ file, after, last: Math.min(range.last, after + size) });
   }
-  const results = await Promise.all(tasks.map(runSegment));
-  let hash = GENESIS_HASH;
+  // A thread that fails to start or read proves nothing: walk in order.
+  const results = await Promise.all(tasks.map(runSegment)).catch(() => null);
+  if (results === null) return null;
+  const firstPrev = results[0]?.firstPrev ?? null;
+  let hash = firstPrev;
   for (const result of results) {
     if (!result.ok || result.firstPrev !== hash || result.lastHash === null) return null;
     hash = result.lastHash;
   }
-  return { seq: head, hash, before: results.at(-1)?.lastPrev ?? GENESIS_HASH };
+  const before = results.at(-1)?.lastPrev ?? null;
+  if (firstPrev === null || hash === null || before === null) return null;
+  return { firstPrev, seq: range.last, hash, before };
 }
 
 function runSegment(task: SegmentTask): Promise<SegmentResult> {

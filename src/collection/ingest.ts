@@ -288,7 +288,8 @@ function consentAudit(
     entry.count += 1;
     counts.set(key, entry);
   }
-  const changes = [...counts.values()].sort((a, b) => a.purpose.localeCompare(b.purpose) || a.status.localeCompare(b.status));
+  const changes = [...counts.values()].sort((a, b) =>
+    a.purpose.localeCompare(b.purpose) || a.status.localeCompare(b.status));
   return [{
     kind: 'consent',
     actor,

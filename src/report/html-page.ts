@@ -17,13 +17,23 @@ export function scriptJson(value: unknown): string {
 }
 
 /** A table: header cells, then rows of cells already escaped. */
-export function htmlTable(head: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
-  const th = head.map((h, i) => `<th${numeric.has(i) ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('');
+export function htmlTable(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric: ReadonlySet<number> = new Set(),
+): string {
+  const cls = (i: number): string => (numeric.has(i) ? ' class="n"' : '');
+  const th = head.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join('');
+  const row = (r: readonly string[]): string =>
+    `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`;
   const body = rows.length === 0
     ? `<tr><td colspan="${head.length}" class="empty">nothing in this period</td></tr>`
-    : rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
+    : rows.map(row).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
+
+/** Nothing from the network: inline scripts and styles only. */
+const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 const STYLE = `
 :root { --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb; --bg: #f5f7fa; --card: #fff;
@@ -40,36 +50,45 @@ section { background: var(--card); border: 1px solid var(--line); border-radius:
   padding: 16px 20px; margin-bottom: 20px; }
 .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 12px;
   margin-bottom: 20px; }
-.kpi { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+.kpi { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
+  padding: 12px 16px; }
 .kpi b { display: block; font-size: 24px; font-weight: 600; }
-.kpi span { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.kpi span { color: var(--muted); font-size: 12px; text-transform: uppercase;
+  letter-spacing: .04em; }
 .kpi.bad b { color: var(--bad); }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; }
 .charts > section { min-width: 0; }
 .charts section.wide { grid-column: 1 / -1; }
 .chart { position: relative; height: 300px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
+th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
+th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase;
+  letter-spacing: .03em; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.empty { color: var(--muted); font-style: italic; }
 .bad { color: var(--bad); font-weight: 600; }
-.tag { display: inline-block; background: #e6f0ff; color: #1d4ed8; border-radius: 4px; padding: 0 6px;
-  margin: 1px 2px 1px 0; font-size: 12px; }
+.tag { display: inline-block; background: #e6f0ff; color: #1d4ed8; border-radius: 4px;
+  padding: 0 6px; margin: 1px 2px 1px 0; font-size: 12px; }
 .tag.special { background: #fde8e8; color: var(--bad); }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding-bottom: 24px; }
 @media (max-width: 900px) { .charts { grid-template-columns: 1fr; } }
 `;
 
 /** A complete HTML page that needs nothing from the network. */
-export function htmlPage(options: { title: string; subtitle: string; body: string; scripts?: readonly string[] }): string {
+export function htmlPage(options: {
+  title: string;
+  subtitle: string;
+  body: string;
+  scripts?: readonly string[];
+}): string {
   const scripts = (options.scripts ?? []).map((s) => `<script>${s}</script>`).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <title>${escapeHtml(options.title)}</title>
 <style>${STYLE}</style>
 </head>

@@ -32,9 +32,10 @@ export function renderUsageHtml(report: UsageReport): string {
   const body = [
     kpis(report),
     `<div class="charts">
-<section class="wide"><h2>Rows read per purpose, by processor <small>(✕ denied reads, right axis)</small></h2><div class="chart"><canvas id="usage-chart" aria-label="rows read per purpose and processor"></canvas></div></section>
-<section><h2>Flows over time</h2><div class="chart"><canvas id="flows-chart" aria-label="flows over time"></canvas></div></section>
-<section><h2>Decisions over time</h2><div class="chart"><canvas id="decisions-chart" aria-label="decisions over time"></canvas></div></section>
+${chartSection('usage-chart', 'Rows read per purpose, by processor', {
+    note: '✕ denied reads, right axis', wide: true })}
+${chartSection('flows-chart', 'Flows over time', {})}
+${chartSection('decisions-chart', 'Decisions over time', {})}
 </div>`,
     usageTable(report),
     sideTables(report),
@@ -42,10 +43,22 @@ export function renderUsageHtml(report: UsageReport): string {
   ].join('\n');
   return htmlPage({
     title: 'PurposeGuard usage report',
-    subtitle: `${windowText(report)} · controller ${report.owners.join(', ') || '(none)'} · policy ${report.policy.digest.slice(0, 12)} (${report.policy.mode}) · generated ${report.generatedAt}`,
+    subtitle: [
+      windowText(report),
+      `controller ${report.owners.join(', ') || '(none)'}`,
+      `policy ${report.policy.digest.slice(0, 12)} (${report.policy.mode})`,
+      `generated ${report.generatedAt}`,
+    ].join(' · '),
     body,
     scripts: [chartLibrary(), CHART_SCRIPT],
   });
+}
+
+function chartSection(id: string, title: string, options: { note?: string; wide?: boolean }): string {
+  const note = options.note ? ` <small>(${escapeHtml(options.note)})</small>` : '';
+  const canvas = `<canvas id="${id}" aria-label="${escapeHtml(title)}"></canvas>`;
+  return `<section${options.wide ? ' class="wide"' : ''}><h2>${escapeHtml(title)}${note}</h2>`
+    + `<div class="chart">${canvas}</div></section>`;
 }
 
 export function windowText(report: UsageReport): string {
@@ -68,8 +81,10 @@ function kpis(report: UsageReport): string {
     ['erasures', report.erasures.requests, false],
     ['alerts', alerts, true],
   ];
-  const html = cards.map(([label, n, watch]) =>
-    `<div class="kpi${watch && n > 0 ? ' bad' : ''}"><b>${n.toLocaleString('en-US')}</b><span>${label}</span></div>`);
+  const html = cards.map(([label, n, watch]) => {
+    const cls = watch && n > 0 ? 'kpi bad' : 'kpi';
+    return `<div class="${cls}"><b>${n.toLocaleString('en-US')}</b><span>${label}</span></div>`;
+  });
   return `<div class="kpis">${html.join('')}</div>`;
 }
 
@@ -84,22 +99,34 @@ function usageTable(report: UsageReport): string {
     String(u.flows),
     u.violations > 0 ? `<span class="bad">${u.violations}</span>` : '0',
   ]);
-  const head = ['purpose', 'processor', 'datasets read', 'rows', 'allowed', 'denied', 'flows', 'violations'];
-  return `<section><h2>Use per purpose and processor</h2>${htmlTable(head, rows, new Set([3, 4, 5, 6, 7]))}</section>`;
+  const head = [
+    'purpose', 'processor', 'datasets read', 'rows', 'allowed', 'denied', 'flows', 'violations',
+  ];
+  const table = htmlTable(head, rows, new Set([3, 4, 5, 6, 7]));
+  return `<section><h2>Use per purpose and processor</h2>${table}</section>`;
 }
 
 function sideTables(report: UsageReport): string {
+  const e = report.erasures;
   const consents = htmlTable(['purpose', 'grants', 'withdrawals'],
-    report.consents.map((c) => [escapeHtml(c.purpose), String(c.grants), String(c.withdrawals)]), new Set([1, 2]));
+    report.consents.map((c) => [escapeHtml(c.purpose), String(c.grants), String(c.withdrawals)]),
+    new Set([1, 2]));
   const collection = htmlTable(['source', 'dataset', 'accepted', 'rejected', 'duplicates'],
-    report.collection.map((c) => [escapeHtml(c.source), escapeHtml(c.dataset), String(c.accepted), String(c.rejected), String(c.duplicates)]),
+    report.collection.map((c) => [
+      escapeHtml(c.source), escapeHtml(c.dataset),
+      String(c.accepted), String(c.rejected), String(c.duplicates),
+    ]),
     new Set([2, 3, 4]));
   const erasures = htmlTable(['erasure requests', 'expiry runs', 'rows removed'],
-    [[String(report.erasures.requests), String(report.erasures.expiries), String(report.erasures.rows)]], new Set([0, 1, 2]));
+    [[String(e.requests), String(e.expiries), String(e.rows)]], new Set([0, 1, 2]));
   const alerts = htmlTable(['alert', 'count'],
-    Object.entries(report.alerts).map(([name, n]) => [escapeHtml(name), String(n)]), new Set([1]));
+    Object.entries(report.alerts).map(([name, n]) => [escapeHtml(name), String(n)]),
+    new Set([1]));
   const datasets = htmlTable(['owner', 'dataset', 'rows held now'],
-    report.datasets.map((d) => [escapeHtml(d.owner), escapeHtml(d.dataset), d.rows.toLocaleString('en-US')]), new Set([2]));
+    report.datasets.map((d) => [
+      escapeHtml(d.owner), escapeHtml(d.dataset), d.rows.toLocaleString('en-US'),
+    ]),
+    new Set([2]));
   return `<div class="charts">
 <section><h2>Consent</h2>${consents}</section>
 <section><h2>Collection</h2>${collection}</section>
@@ -121,7 +148,8 @@ function chartData(report: UsageReport): unknown {
       name,
       rows: purposes.map((p) => cell(p, name)?.rows ?? 0),
     })),
-    denied: purposes.map((p) => report.usage.filter((u) => u.purpose === p).reduce((n, u) => n + u.denied, 0)),
+    denied: purposes.map((p) =>
+      report.usage.filter((u) => u.purpose === p).reduce((n, u) => n + u.denied, 0)),
     bucket: report.timeline.bucket,
     times: report.timeline.points.map((p) => p.t),
     allowed: report.timeline.points.map((p) => p.allowed),
@@ -134,7 +162,8 @@ function chartData(report: UsageReport): unknown {
 const CHART_SCRIPT = `
 (function () {
   var data = JSON.parse(document.getElementById('report-data').textContent);
-  var palette = ['#2f6fde', '#1f9d8b', '#f0a030', '#8e5bd9', '#3aa0d8', '#c2557a', '#6b8e23', '#7a6c5d'];
+  var palette = ['#2f6fde', '#1f9d8b', '#f0a030', '#8e5bd9',
+    '#3aa0d8', '#c2557a', '#6b8e23', '#7a6c5d'];
   var red = '#d64545';
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   Chart.defaults.color = '#52606d';
@@ -178,7 +207,8 @@ const CHART_SCRIPT = `
     });
   };
   line('flows-chart', [['flows', data.flows, '#1f9d8b'], ['violations', data.violations, red]]);
-  line('decisions-chart', [['allowed', data.allowed, '#2f6fde'], ['denied', data.deniedOverTime, red]]);
+  line('decisions-chart',
+    [['allowed', data.allowed, '#2f6fde'], ['denied', data.deniedOverTime, red]]);
   document.body.setAttribute('data-charts', 'ready');
 })();
 `;

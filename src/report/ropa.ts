@@ -16,7 +16,11 @@ export interface RopaActivity {
   readonly parent: string | null;
   readonly dataCategories: readonly { readonly name: string; readonly special: string | null }[];
   readonly dataSubjects: readonly string[];
-  readonly sources: readonly { readonly name: string; readonly kind: string; readonly dataset: string }[];
+  readonly sources: readonly {
+    readonly name: string;
+    readonly kind: string;
+    readonly dataset: string;
+  }[];
   readonly datasets: readonly string[];
   readonly recipients: {
     readonly processors: readonly string[];
@@ -120,7 +124,8 @@ function groupingOnly(policy: CompiledPolicy, a: RopaActivity): boolean {
 
 /** A source grants a purpose when a rule adds it or a purpose above it. */
 function grants(policy: CompiledPolicy, source: CompiledSource, purpose: CompiledPurpose): boolean {
-  return source.rules.some((r) => r.purposes.length > 0 && hasBit(policy.maskOf(r.purposes), purpose.bit));
+  return source.rules.some((r) =>
+    r.purposes.length > 0 && hasBit(policy.maskOf(r.purposes), purpose.bit));
 }
 
 function categoriesOf(
@@ -138,7 +143,10 @@ function categoriesOf(
     }
   }
   for (const label of labels) for (const c of label.label.categories) names.add(c);
-  return [...names].sort().map((name) => ({ name, special: policy.categories.get(name)?.special ?? null }));
+  return [...names].sort().map((name) => ({
+    name,
+    special: policy.categories.get(name)?.special ?? null,
+  }));
 }
 
 function jurisdictionsOf(
@@ -159,7 +167,8 @@ function jurisdictionsOf(
 
 function inUse(purpose: string, usage: UsageReport): RopaActivity['inUse'] {
   const rows = usage.usage.filter((u) => u.purpose === purpose);
-  const sum = (pick: (u: (typeof rows)[number]) => number): number => rows.reduce((n, u) => n + pick(u), 0);
+  const sum = (pick: (u: (typeof rows)[number]) => number): number =>
+    rows.reduce((n, u) => n + pick(u), 0);
   return {
     reads: sum((u) => u.allowed),
     rows: sum((u) => u.rows),

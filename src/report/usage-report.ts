@@ -54,7 +54,11 @@ export interface UsageReport {
   readonly usage: readonly UsageRow[];
   readonly consents: readonly ConsentRow[];
   readonly collection: readonly CollectionRow[];
-  readonly erasures: { readonly requests: number; readonly rows: number; readonly expiries: number };
+  readonly erasures: {
+    readonly requests: number;
+    readonly rows: number;
+    readonly expiries: number;
+  };
   readonly alerts: Readonly<Record<string, number>>;
   readonly timeline: { readonly bucket: 'hour' | 'day'; readonly points: readonly TimelinePoint[] };
   /** Rows held now, per owner and dataset (not limited to the window). */
@@ -101,12 +105,15 @@ export async function buildUsageReport(
 }
 
 function inside(at: number, window: ReportWindow): boolean {
-  return (window.from === undefined || at >= window.from) && (window.to === undefined || at < window.to);
+  const started = window.from === undefined || at >= window.from;
+  return started && (window.to === undefined || at < window.to);
 }
 
 function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
 }
+
+type TalliedElsewhere = 'window' | 'generatedAt' | 'policy' | 'owners' | 'datasets';
 
 /** Running totals over the entries of a window. */
 class Tally {
@@ -127,7 +134,10 @@ class Tally {
     const d = entry.data;
     switch (entry.kind) {
       case 'decision': return this.#decision(entry);
-      case 'flow': return this.#flow(entry, { violation: d['outcome'] === 'violation' || d['outcome'] === 'denied' });
+      case 'flow': {
+        const violation = d['outcome'] === 'violation' || d['outcome'] === 'denied';
+        return this.#flow(entry, { violation });
+      }
       case 'violation': return this.#flow(entry, { violation: true });
       case 'consent': return this.#consent(d);
       case 'collection': return this.#collected(d);
@@ -142,8 +152,9 @@ class Tally {
     }
   }
 
-  result(window: ReportWindow): Pick<UsageReport, 'entries' | 'usage' | 'consents' | 'collection' | 'erasures' | 'alerts' | 'timeline'> {
-    const byName = <T extends { purpose: string }>(a: T, b: T): number => a.purpose.localeCompare(b.purpose);
+  result(window: ReportWindow): Omit<UsageReport, TalliedElsewhere> {
+    const byName = <T extends { purpose: string }>(a: T, b: T): number =>
+      a.purpose.localeCompare(b.purpose);
     return {
       entries: this.#entries,
       usage: [...this.#usage.values()]
@@ -161,7 +172,8 @@ class Tally {
     const key = `${purpose}\u0000${processor}`;
     let row = this.#usage.get(key);
     if (!row) {
-      row = { purpose, processor, datasets: [], rows: 0, allowed: 0, denied: 0, flows: 0, violations: 0 };
+      row = { purpose, processor, datasets: [], rows: 0, allowed: 0, denied: 0, flows: 0,
+        violations: 0 };
       this.#usage.set(key, row);
     }
     return row;
@@ -231,7 +243,7 @@ class Tally {
     const hour = Math.floor(at / HOUR_MS) * HOUR_MS;
     let point = this.#hours.get(hour);
     if (!point) {
-      point = { t: new Date(hour).toISOString(), allowed: 0, denied: 0, flows: 0, violations: 0 };
+      point = emptyPoint(hour);
       this.#hours.set(hour, point);
     }
     return point;
@@ -241,7 +253,8 @@ class Tally {
   #timeline(window: ReportWindow): UsageReport['timeline'] {
     const start = window.from ?? this.#first;
     const end = window.to ?? this.#last + 1;
-    if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) return { bucket: 'hour', points: [] };
+    const empty = !Number.isFinite(start) || !Number.isFinite(end) || end <= start;
+    if (empty) return { bucket: 'hour', points: [] };
     const bucket = end - start <= 2 * DAY_MS ? 'hour' : 'day';
     const size = bucket === 'hour' ? HOUR_MS : DAY_MS;
     const points = new Map<number, TimelinePoint>();
@@ -249,7 +262,7 @@ class Tally {
     const steps = Math.min(Math.ceil((end - first) / size), 2000);
     for (let i = 0; i < steps; i++) {
       const t = first + i * size;
-      points.set(t, { t: new Date(t).toISOString(), allowed: 0, denied: 0, flows: 0, violations: 0 });
+      points.set(t, emptyPoint(t));
     }
     for (const [hour, p] of this.#hours) {
       const target = points.get(Math.floor(hour / size) * size);
@@ -264,7 +277,12 @@ class Tally {
 }
 
 function text(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '(none)' : String(value);
+  if (typeof value === 'string') return value;
+  return value === undefined || value === null ? '(none)' : String(value);
+}
+
+function emptyPoint(t: number): TimelinePoint {
+  return { t: new Date(t).toISOString(), allowed: 0, denied: 0, flows: 0, violations: 0 };
 }
 
 function count(value: unknown): number {

@@ -22,8 +22,12 @@ export const auditCheckpointCommand: Command = {
   async run(ctx) {
     const file = resolve(ctx.io.cwd, stringOption(ctx, 'checkpoint') ?? DEFAULT_CHECKPOINT_FILE);
     const keyFile = stringOption(ctx, 'key-file');
-    const key = auditKey({ env: ctx.io.env, keyFile: keyFile === undefined ? undefined : resolve(ctx.io.cwd, keyFile) });
-    const earlier = await checkpointsOf({ ...ctx, options: { ...ctx.options, checkpoint: file } }, { missingOk: true });
+    const key = auditKey({
+      env: ctx.io.env,
+      keyFile: keyFile === undefined ? undefined : resolve(ctx.io.cwd, keyFile),
+    });
+    const withFile = { ...ctx, options: { ...ctx.options, checkpoint: file } };
+    const earlier = await checkpointsOf(withFile, { missingOk: true });
     const store = await openStore(ctx.dbUrl);
     try {
       const result = await verifyAuditChain(store, { checkpoints: earlier });

@@ -25,7 +25,9 @@ export const auditVerifyCommand: Command = {
     try {
       const result = await verifyAuditChain(store, {
         checkpoints,
-        onProgress: (done) => ctx.logger({ type: 'progress', task: 'audit verify', done, total: null }),
+        onProgress: (done) => {
+          ctx.logger({ type: 'progress', task: 'audit verify', done, total: null });
+        },
       });
       if (ctx.io.interactive) ctx.io.stderr('\n');
       if (ctx.options['json'] === true) ctx.io.stdout(`${JSON.stringify(result, null, 2)}\n`);
@@ -46,7 +48,10 @@ export async function checkpointsOf(
   const file = stringOption(ctx, 'checkpoint');
   if (file === undefined) return [];
   const keyFile = stringOption(ctx, 'key-file');
-  const key = auditKey({ env: ctx.io.env, keyFile: keyFile === undefined ? undefined : resolve(ctx.io.cwd, keyFile) });
+  const key = auditKey({
+    env: ctx.io.env,
+    keyFile: keyFile === undefined ? undefined : resolve(ctx.io.cwd, keyFile),
+  });
   return readCheckpointFile(resolve(ctx.io.cwd, file), key, options);
 }
 
@@ -54,5 +59,6 @@ function summaryOf(result: VerifyResult): string {
   const marks = result.checkpoints === 0
     ? ''
     : `; reaches ${result.checkpoints} checkpoint${result.checkpoints === 1 ? '' : 's'}`;
-  return `audit trail ok: ${result.entries} entries, head ${result.head.seq} ${result.head.hash}${marks}\n`;
+  const head = `head ${result.head.seq} ${result.head.hash}`;
+  return `audit trail ok: ${result.entries} entries, ${head}${marks}\n`;
 }

@@ -28,11 +28,14 @@ export const reportCommand: Command = {
   async run(ctx) {
     const pg = await ctx.open();
     try {
+      const format = stringOption(ctx, 'format');
       const rendered = ctx.options['ropa'] === true
-        ? renderRopa(await pg.ropa(), formatOf(stringOption(ctx, 'format'), ROPA_FORMATS, 'json', '--format'))
+        ? renderRopa(await pg.ropa(), formatOf(format, ROPA_FORMATS, 'json', '--format'))
         : renderReport(
-          await pg.report(windowOf(stringOption(ctx, 'from'), stringOption(ctx, 'to'), { from: '--from', to: '--to' })),
-          formatOf(stringOption(ctx, 'format'), REPORT_FORMATS, 'table', '--format'),
+          await pg.report(windowOf(stringOption(ctx, 'from'), stringOption(ctx, 'to'), {
+            from: '--from', to: '--to',
+          })),
+          formatOf(format, REPORT_FORMATS, 'table', '--format'),
         );
       await emit(ctx, rendered);
       return 0;

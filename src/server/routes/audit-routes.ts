@@ -13,7 +13,9 @@ export function registerAuditRoutes(app: App, deps: RouteDeps): void {
   deps.routes.add(app, page, async (c) => {
     requirePrincipal(c.get('principal'), 'admin');
     const after = integerParam(c.req.query('after'), 'after', { min: 0, fallback: 0 });
-    const limit = integerParam(c.req.query('limit'), 'limit', { min: 1, max: MAX_LIMIT, fallback: DEFAULT_LIMIT });
+    const limit = integerParam(c.req.query('limit'), 'limit', {
+      min: 1, max: MAX_LIMIT, fallback: DEFAULT_LIMIT,
+    });
     const entries = await deps.pg.auditPage({ afterSeq: after, limit });
     const last = entries.at(-1);
     return c.json({
@@ -56,7 +58,8 @@ function integerParam(
   const n = Number(text);
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   if (!/^\d+$/.test(text) || n < range.min || n > max) {
-    throw new PurposeGuardError('invalid_request', `${name} must be an integer from ${range.min} to ${max}, not '${text.slice(0, 20)}'`);
+    throw new PurposeGuardError('invalid_request',
+      `${name} must be an integer from ${range.min} to ${max}, not '${text.slice(0, 20)}'`);
   }
   return n;
 }
