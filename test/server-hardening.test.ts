@@ -129,12 +129,15 @@ describe('HTTP auth failures', () => {
   });
 
   test('a purpose the processor is not registered for is 403 purpose_denied and audited as a decision', async () => {
+    const seq = (await t.pg.store.readAudit({ afterSeq: 0, limit: 100_000 })).at(-1)?.seq ?? 0;
     const res = await post('/v1/datasets/events/query', { purpose: 'ai.training' }, bearer('demo-ads-ranker'));
     assert.equal(res.status, 403);
     assert.equal(await codeOf(res), 'purpose_denied');
-    const last = (await t.pg.store.readAudit({ afterSeq: 0, limit: 100_000 })).at(-1);
-    assert.equal(last?.kind, 'decision');
-    assert.equal(last?.data['outcome'], 'deny');
+    const entries = await t.pg.store.readAudit({ afterSeq: seq, limit: 100 });
+    const decisions = entries.filter((e) => e.kind === 'decision');
+    assert.equal(decisions.length, 1);
+    assert.equal(decisions[0]?.data['outcome'], 'deny');
+    assert.equal(entries.filter((e) => e.kind === 'auth').length, 0);
   });
 });
 

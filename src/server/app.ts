@@ -13,6 +13,7 @@ import { rateLimit } from './hardening/rate-limit.js';
 import { requestContext } from './hardening/request-context.js';
 import { requestDeadline } from './hardening/request-deadline.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerCollectionRoutes } from './routes/collection-routes.js';
 import { registerConsentRoutes } from './routes/consent-routes.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
@@ -23,6 +24,7 @@ import { registerLineageRoutes } from './routes/lineage-routes.js';
 import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerReadRoutes } from './routes/read-routes.js';
+import { registerReportRoutes } from './routes/report-routes.js';
 import { RouteTable } from './route-table.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
@@ -130,6 +132,8 @@ function registerRoutes(app: App, deps: RouteDeps): void {
   registerErasureRoutes(app, deps);
   registerFlowRoutes(app, deps);
   registerLineageRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerReportRoutes(app, deps);
   registerOverviewRoutes(app, deps);
   registerDashboardRoutes(app, deps);
 }

@@ -123,4 +123,10 @@ CREATE TABLE audit_log (
     version: 2,
     sql: 'ALTER TABLE outbox ADD COLUMN last_attempt_at BIGINT;',
   },
+  {
+    // Opening looks up the newest policy entry, and alerts seed their
+    // baselines from the newest decisions: both read the trail by kind.
+    version: 3,
+    sql: 'CREATE INDEX audit_by_kind ON audit_log (kind, seq);',
+  },
 ];

@@ -143,4 +143,10 @@ CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT N
     version: 3,
     sql: 'ALTER TABLE outbox ADD COLUMN last_attempt_at INTEGER;',
   },
+  {
+    // Opening looks up the newest policy entry, and alerts seed their
+    // baselines from the newest decisions: both read the trail by kind.
+    version: 4,
+    sql: 'CREATE INDEX audit_by_kind ON audit_log (kind, seq);',
+  },
 ];

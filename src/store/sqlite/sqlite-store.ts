@@ -10,6 +10,8 @@ import type { SqlDialect } from '../read-filter.js';
 import type {
   AuditEntry,
   AuditInput,
+  AuditKind,
+  AuditLink,
   CommitResult,
   ConsentChange,
   ConsentState,
@@ -53,6 +55,7 @@ export class SqliteStore implements Store {
   readonly #insertEdge: Statement;
   readonly #insertAudit: Statement;
   readonly #lastAudit: Statement;
+  readonly #auditChain: Statement;
   readonly #group: GroupCommit;
 
   constructor(file: string) {
@@ -90,6 +93,10 @@ export class SqliteStore implements Store {
     this.#lastAudit = this.#db.prepare(
       'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
     );
+    this.#auditChain = this.#db.prepare(
+      `SELECT seq, at, kind, actor, owner, data, prev_hash, hash FROM audit_log
+       WHERE seq > ? ORDER BY seq LIMIT ?`,
+    ).raw(true);
     this.#group = new GroupCommit(this.#db);
   }
 
@@ -313,6 +320,18 @@ export class SqliteStore implements Store {
     const rows = this.#db.prepare(
       'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
     ).all(range.afterSeq, range.limit) as Row[];
+    return rows.map(toAudit);
+  }
+
+  async readAuditChain(range: { afterSeq: number; limit: number }): Promise<AuditLink[]> {
+    const rows = this.#auditChain.all(range.afterSeq, range.limit) as unknown[][];
+    return rows.map(toAuditLink);
+  }
+
+  async latestAudit(filter: { kind: AuditKind; limit: number }): Promise<AuditEntry[]> {
+    const rows = this.#db.prepare(
+      'SELECT * FROM audit_log WHERE kind = ? ORDER BY seq DESC LIMIT ?',
+    ).all(filter.kind, filter.limit) as Row[];
     return rows.map(toAudit);
   }
 
@@ -583,6 +602,20 @@ function toAudit(row: Row): AuditEntry {
     dataJson: String(row['data']),
     prevHash: String(row['prev_hash']),
     hash: String(row['hash']),
+  };
+}
+
+function toAuditLink(row: unknown[]): AuditLink {
+  const [seq, at, kind, actor, owner, data, prevHash, hash] = row;
+  return {
+    seq: Number(seq),
+    at: Number(at),
+    kind: String(kind),
+    actor: String(actor),
+    owner: owner === null ? null : String(owner),
+    dataJson: String(data),
+    prevHash: String(prevHash),
+    hash: String(hash),
   };
 }
 
