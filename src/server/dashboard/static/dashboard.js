@@ -263,7 +263,7 @@
       else d[a.allowed ? 'allow' : 'deny'] += 1;
       state.decisions.set(a.processor, d);
     }
-    if (a.type === 'flow' || a.type === 'collection' || a.type === 'erasure') scheduleRefresh();
+    scheduleRefresh();
     renderActivity();
   }
 
@@ -496,6 +496,9 @@
     $('stat-records').textContent = state.counts.reduce((s, c) => s + c.rows, 0).toLocaleString();
     renderDatasets(state.policy);
     datasetChart();
+    const report = await api('/v1/reports?format=json');
+    if (report.ok) state.report = report.body;
+    decisionChart();
     drawGraph(await graphData());
   }
 
