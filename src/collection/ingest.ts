@@ -6,6 +6,7 @@ import type { Issue } from '../errors.js';
 import type { CompiledSource } from '../policy/policy-types.js';
 import type { ConsentChange, NewRecord } from '../store/store.js';
 import type { CapiEvent } from './capi-event.js';
+import { childPath, nameOf } from './key-path.js';
 import { labelFor } from './label-cache.js';
 import type { LabelFacts } from './labeler.js';
 import { createSensitiveScanner } from './sensitive-scan.js';
@@ -213,7 +214,8 @@ function consentsOf(
   };
   for (const [purpose, status] of Object.entries(event.consent ?? {})) {
     if (!ctx.policy.purposes.has(purpose)) {
-      return { issue: { code: 'invalid_consent', path: `data[${index}].consent.${purpose}`, message: `unknown purpose '${purpose}' in consent` } };
+      const path = childPath(`data[${index}].consent`, purpose);
+      return { issue: { code: 'invalid_consent', path, message: `unknown purpose ${nameOf(purpose)} in consent` } };
     }
     add(purpose, status === 'granted', 'event', null);
   }

@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { Issue } from '../errors.js';
 import { FIELD_FORMS } from './field-forms.js';
+import { identifierKindOf } from './identifier-shapes.js';
 import { childPath, indexPath, nameOf } from './key-path.js';
+import { readableText } from './scan-text.js';
 
 /** `user_data` fields that are stored only as SHA-256 digests. */
 export const HASHED_FIELDS = [
@@ -123,8 +125,9 @@ export function countryOf(raw: string): string | null {
 /**
  * Hashes a raw `user_data` object. Hashed fields become arrays of digests
  * (values that normalize to nothing are dropped); plain fields are kept
- * only when `keepPlain` lists them; unknown keys and values of the wrong
- * type are reported as `invalid_event` issues. The country is read before
+ * only when `keepPlain` lists them, and one holding an email or a phone
+ * number is a `plaintext_identifier` issue; unknown keys and values of the
+ * wrong type are reported as `invalid_event` issues. The country is read before
  * hashing, because a label needs the jurisdiction.
  *
  * @example
@@ -150,8 +153,12 @@ export function hashUserData(
       if (digests.length > 0) out[key] = digests;
     } else if (isPlainField(key)) {
       if (!options.keepPlain.has(key) || value === undefined) continue;
-      if (typeof value === 'string') out[key] = value;
-      else issues.push(invalid(path, `${key} must be a string`));
+      if (typeof value !== 'string') {
+        issues.push(invalid(path, `${key} must be a string`));
+        continue;
+      }
+      issues.push(...plainIdentifierIn(key, value, path));
+      out[key] = value;
     } else {
       issues.push(invalid(path, `unknown user_data field ${nameOf(key)}`));
     }
@@ -187,6 +194,18 @@ function stringsOf(value: unknown, path: string, issues: Issue[]): string[] {
     else issues.push(invalid(indexPath(path, i), 'must be a string'));
   });
   return out;
+}
+
+/**
+ * A plain field is stored as sent, so an email or a phone number in it
+ * would be stored in the clear. An IP address can look like a grouped
+ * phone number; only an email counts there.
+ */
+function plainIdentifierIn(key: PlainField, value: string, path: string): Issue[] {
+  const kind = identifierKindOf(readableText(value));
+  if (kind === null || (kind === 'a phone number' && key === 'client_ip_address')) return [];
+  const message = `plaintext identifier (${kind}) in ${key}`;
+  return [{ code: 'plaintext_identifier', path, message }];
 }
 
 function firstCountry(values: readonly string[]): string | null {
