@@ -9,8 +9,7 @@ import type { CapiEvent } from './capi-event.js';
 import { childPath, nameOf } from './key-path.js';
 import { labelFor } from './label-cache.js';
 import type { LabelFacts } from './labeler.js';
-import { createSensitiveScanner } from './sensitive-scan.js';
-import type { SensitiveScanner } from './sensitive-scan.js';
+import { scannerFor } from './policy-scanner.js';
 import { screenEvent } from './screen-event.js';
 
 /** One input item: an event, a customer-list row, or what could not be read. */
@@ -52,8 +51,6 @@ interface Pending {
   readonly eventId: string | null;
   readonly consents: readonly ConsentChange[];
 }
-
-const scanners = new WeakMap<object, SensitiveScanner>();
 
 /**
  * Screens, labels and stores events or customer-list rows from a source.
@@ -129,7 +126,8 @@ async function screenCapi(
   index: number,
   value: unknown,
 ): Promise<Pending | { issue: Issue }> {
-  const screened = screenEvent(value, index, { scanner: scannerFor(ctx), keepPlain: source.keepPlain });
+  const scanner = scannerFor(ctx.policy);
+  const screened = screenEvent(value, index, { scanner, keepPlain: source.keepPlain });
   if (!screened.ok) return { issue: screened.issue };
   const event = screened.event;
   const now = ctx.now();
@@ -275,13 +273,4 @@ async function commitChunk(
 
 function rejectionOf(index: number, issue: Issue): Rejection {
   return { index, code: issue.code, message: `${issue.path}: ${issue.message}` };
-}
-
-function scannerFor(ctx: EngineContext): SensitiveScanner {
-  let scanner = scanners.get(ctx.policy);
-  if (!scanner) {
-    scanner = createSensitiveScanner({ extraTerms: ctx.policy.specialTerms });
-    scanners.set(ctx.policy, scanner);
-  }
-  return scanner;
 }

@@ -26,6 +26,12 @@ export interface SensitiveScanner {
    * for `custom_data` nested too deep to scan.
    */
   scanEvent(event: Readonly<Record<string, unknown>>, path: string): Issue | null;
+  /**
+   * The first finding anywhere in a JSON value (keys and strings), such as
+   * a derived row's data, or null. `path` names the value, such as
+   * `rows[3]`, and `name` its field, such as `data`.
+   */
+  scanData(value: unknown, path: string, name: string): Issue | null;
   /** The special category a text reveals, or null. */
   categoryOf(text: string): string | null;
 }
@@ -88,6 +94,10 @@ class Scanner implements SensitiveScanner {
       ?? this.#scanEventId(event, path)
       ?? this.#scanUrl(event, path)
       ?? this.#scanCustomData(event, path);
+  }
+
+  scanData(value: unknown, path: string, name: string): Issue | null {
+    return this.#walk(value, [name], path, 0, false);
   }
 
   categoryOf(text: string): string | null {
@@ -267,7 +277,7 @@ function tooDeep(base: string, trail: Trail): Issue {
   return {
     code: 'invalid_event',
     path: `${base}.${relative}`,
-    message: `custom_data nests deeper than ${MAX_CUSTOM_DATA_DEPTH} levels`,
+    message: `${String(trail[0])} nests deeper than ${MAX_CUSTOM_DATA_DEPTH} levels`,
   };
 }
 

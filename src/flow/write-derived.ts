@@ -1,7 +1,9 @@
+import { scannerFor } from '../collection/policy-scanner.js';
+import { auditedNames } from '../decision/audited-names.js';
 import type { Decision, DecisionRule } from '../decision/decision.js';
 import type { EngineContext } from '../engine/context.js';
 import { PurposeGuardError } from '../errors.js';
-import type { Issue } from '../errors.js';
+import type { ErrorCode, Issue } from '../errors.js';
 import type { CompiledDataset, CompiledPurpose, Reclassification } from '../policy/policy-types.js';
 import { intersect } from '../policy/purpose-mask.js';
 import type { PurposeMask } from '../policy/purpose-mask.js';
@@ -81,6 +83,7 @@ const MAX_REPORTED = 20;
 export async function writeDerived(ctx: EngineContext, request: WriteRequest): Promise<WriteResult> {
   const rows = parseDerivedRows(request.rows, 'rows');
   const target = await resolveTarget(ctx, request);
+  await screenRows(ctx, request, target, rows);
   const declared = await resolveDeclaration(ctx, request, target);
   await ctx.syncLabels();
   const sources = await fetchSources(ctx, target.owner, rows);
@@ -117,6 +120,34 @@ async function resolveTarget(ctx: EngineContext, request: WriteRequest): Promise
     throw new PurposeGuardError('flow_violation', reason);
   }
   return target;
+}
+
+/**
+ * Row data is screened like collected events: a plaintext identifier or
+ * a special-category term written by a processor is refused in every
+ * mode, since no lineage edge could lead an erasure to it.
+ */
+async function screenRows(
+  ctx: EngineContext,
+  request: WriteRequest,
+  target: Target,
+  rows: readonly DerivedRow[],
+): Promise<void> {
+  const scanner = scannerFor(ctx.policy);
+  for (const [i, row] of rows.entries()) {
+    const found = scanner.scanData(row.data, `rows[${i}]`, 'data');
+    if (found === null) continue;
+    const reason = `${found.path}: ${found.message}`;
+    const violations = [{ row: i, rule: 'flow_violation' as const, reason }];
+    await deny(ctx, request, target, { inputs: [], violations });
+    const message = `${reason}; nothing was written`;
+    throw new PurposeGuardError(errorCodeOf(found), message, { issues: [found] });
+  }
+}
+
+function errorCodeOf(issue: Issue): ErrorCode {
+  const code = issue.code;
+  return code === 'sensitive_data' || code === 'plaintext_identifier' ? code : 'invalid_request';
 }
 
 async function resolveDeclaration(
@@ -362,19 +393,20 @@ async function auditDenial(
   owner: string | null,
   decision: Decision,
 ): Promise<void> {
+  const names = auditedNames(ctx.policy, request, decision.reason);
   const data = {
-    processor: request.processor,
-    purpose: request.purpose,
-    dataset: request.dataset,
+    processor: names.processor,
+    purpose: names.purpose,
+    dataset: names.dataset,
     outcome: 'denied',
     rule: decision.rule,
-    reason: decision.reason,
+    reason: names.reason,
     rows: request.rows.length,
     via: request.actor ?? 'library',
   };
-  await ctx.store.appendAudit([{ kind: 'violation', actor: request.processor, owner, data }]);
-  logFlow(ctx, request, {
-    output: request.dataset, outcome: 'denied', rows: 0, reason: decision.reason,
+  await ctx.store.appendAudit([{ kind: 'violation', actor: names.processor, owner, data }]);
+  logFlow(ctx, { ...request, ...names }, {
+    output: names.dataset, outcome: 'denied', rows: 0, reason: names.reason,
   });
 }
 

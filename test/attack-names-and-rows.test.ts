@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PurposeGuardError } from '../src/errors.js';
+import { createApp } from '../src/server/app.js';
+import { readAs, seedExample, storedRows } from './flow-support.js';
+import { example, openEngine, tempDir } from './support.js';
+import type { TestEngine } from './support.js';
+
+const EMAIL = 'alice.secret@example.com';
+
+async function auditText(t: TestEngine): Promise<string> {
+  const entries = await t.pg.store.readAudit({ afterSeq: 0, limit: 10_000 });
+  return JSON.stringify(entries);
+}
+
+async function post(app: ReturnType<typeof createApp>, path: string, body: unknown, token: string): Promise<Response> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  return app.request(path, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+test('a read with an email as the purpose leaves no email in the audit trail or the log', async () => {
+  const t = await openEngine(example('policy.yaml'));
+  try {
+    const app = createApp(t.pg);
+    const res = await post(app, '/v1/datasets/events/query', { purpose: EMAIL }, 'demo-ads-ranker');
+    assert.equal(res.status, 403);
+    const trail = await auditText(t);
+    assert.match(trail, /unknown_purpose/);
+    assert.ok(!trail.includes('alice.secret'), 'the audit trail holds the email');
+    assert.ok(!JSON.stringify(t.events).includes('alice.secret'), 'the log holds the email');
+  } finally {
+    await t.pg.close();
+  }
+});
+
+test('a read of a dataset named like an email leaves no email in the audit trail', async () => {
+  const t = await openEngine(example('policy.yaml'));
+  try {
+    const app = createApp(t.pg);
+    const path = `/v1/datasets/${encodeURIComponent(EMAIL)}/query`;
+    const res = await post(app, path, { purpose: 'ads.optimization' }, 'demo-ads-ranker');
+    assert.equal(res.status, 403);
+    const trail = await auditText(t);
+    assert.match(trail, /unknown_dataset/);
+    assert.ok(!trail.includes('alice.secret'));
+    assert.ok(!JSON.stringify(t.events).includes('alice.secret'));
+  } finally {
+    await t.pg.close();
+  }
+});
+
+test('a write with an email as the purpose leaves no email in the audit trail', async () => {
+  const t = await openEngine(example('policy.yaml'));
+  try {
+    await assert.rejects(
+      t.pg.write({
+        processor: 'lookalike-builder', purpose: EMAIL, dataset: 'lookalike_seeds',
+        rows: [{ from: [1], data: {} }],
+      }),
+      (e: unknown) => e instanceof PurposeGuardError && e.code === 'purpose_denied',
+    );
+    const trail = await auditText(t);
+    assert.match(trail, /unknown_purpose/);
+    assert.ok(!trail.includes('alice.secret'));
+    assert.ok(!JSON.stringify(t.events).includes('alice.secret'));
+  } finally {
+    await t.pg.close();
+  }
+});
+
+test('undeclared purposes are decided afresh, not remembered one by one', async () => {
+  const t = await openEngine(example('policy.yaml'));
+  try {
+    const guard = t.pg.guard;
+    const declared = { processor: 'ads-ranker', purpose: 'ads.optimization' };
+    assert.equal(guard.prepare(declared), guard.prepare({ ...declared }));
+    const made = { processor: 'ads-ranker', purpose: 'made.up.1' };
+    assert.notEqual(guard.prepare(made), guard.prepare({ ...made }));
+    assert.equal(guard.prepare(made).gate.rule, 'unknown_purpose');
+  } finally {
+    await t.pg.close();
+  }
+});
+
+/** The example policy with `mode: log`. */
+function logModePolicy(): string {
+  const text = readFileSync(example('policy.yaml'), 'utf8').replace('mode: enforce', 'mode: log');
+  const file = join(tempDir(), 'log-mode.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+const BAD_ROWS: readonly { name: string; data: unknown; code: string }[] = [
+  { name: 'a derived row with a plaintext email', data: { seed: EMAIL }, code: 'plaintext_identifier' },
+  { name: 'a derived row with an email as a key', data: { [EMAIL]: 1 }, code: 'plaintext_identifier' },
+  { name: 'a derived row with a phone number', data: { phone: '+1 650 555 0100' }, code: 'plaintext_identifier' },
+  { name: 'a derived row with a health term', data: { segment: 'diabetes buyers' }, code: 'sensitive_data' },
+];
+
+for (const bad of BAD_ROWS) {
+  test(`${bad.name} is refused in enforce and log mode, nothing written`, async () => {
+    for (const policy of [example('policy.yaml'), logModePolicy()]) {
+      const t = await openEngine(policy);
+      try {
+        await seedExample(t.pg);
+        const [row] = await readAs(t.pg, 'lookalike-builder', 'ads.audience.lookalike', 'events');
+        assert.ok(row);
+        const write = t.pg.write({
+          processor: 'lookalike-builder', purpose: 'ads.audience.lookalike',
+          dataset: 'lookalike_seeds', rows: [{ from: [row.id], data: bad.data }],
+        });
+        await assert.rejects(write, (e: unknown) => {
+          assert.ok(e instanceof PurposeGuardError);
+          assert.equal(e.code, bad.code);
+          assert.ok(!e.message.includes('alice') && !e.message.includes('650'), e.message);
+          return true;
+        });
+        assert.equal(await storedRows(t.pg, 'lookalike_seeds'), 0);
+        const trail = await auditText(t);
+        assert.match(trail, /"outcome":"denied"/);
+        assert.ok(!trail.includes('alice.secret') && !trail.includes('650 555'));
+      } finally {
+        await t.pg.close();
+      }
+    }
+  });
+}
+
+test('a derived row of hashes and counts is still written', async () => {
+  const t = await openEngine(example('policy.yaml'));
+  try {
+    await seedExample(t.pg);
+    const [row] = await readAs(t.pg, 'lookalike-builder', 'ads.audience.lookalike', 'events');
+    assert.ok(row);
+    const result = await t.pg.write({
+      processor: 'lookalike-builder', purpose: 'ads.audience.lookalike', dataset: 'lookalike_seeds',
+      rows: [{ from: [row.id], data: { seed: row.subjects[0], orders: 3, at: '2026-12-04 10:00:00' } }],
+    });
+    assert.equal(result.outcome, 'allowed');
+    assert.equal(await storedRows(t.pg, 'lookalike_seeds'), 1);
+  } finally {
+    await t.pg.close();
+  }
+});
