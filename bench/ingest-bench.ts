@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,8 +85,8 @@ async function baseline(text: string, file: string): Promise<number> {
   const batch = JSON.parse(text) as { data: { user_data: { em: string[]; ph: string[] } }[] };
   db.transaction(() => {
     for (const e of batch.data) {
-      const em = createHash('sha256').update(e.user_data.em[0] ?? '').digest('hex');
-      const ph = createHash('sha256').update(e.user_data.ph[0] ?? '').digest('hex');
+      const em = hash('sha256', e.user_data.em[0] ?? '', 'hex');
+      const ph = hash('sha256', e.user_data.ph[0] ?? '', 'hex');
       insert.run(em, ph, JSON.stringify(e));
     }
   })();

@@ -4,7 +4,7 @@
  * digest of that form is what is stored. A value that already is a digest
  * is kept as it is (lowercased), never hashed twice.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Issue } from '../errors.js';
 import { FIELD_FORMS } from './field-forms.js';
 import { identifierKindOf } from './identifier-shapes.js';
@@ -69,7 +69,7 @@ export function isSha256Hex(value: string): boolean {
 
 /** The SHA-256 digest of a UTF-8 string, in lowercase hex. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /**
