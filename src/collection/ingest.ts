@@ -9,6 +9,7 @@ import type { CapiEvent } from './capi-event.js';
 import { childPath, nameOf } from './key-path.js';
 import { labelFor } from './label-cache.js';
 import type { LabelFacts } from './labeler.js';
+import { otherIdentifiersOf } from './normalize.js';
 import { scannerFor } from './policy-scanner.js';
 import { screenEvent } from './screen-event.js';
 
@@ -155,6 +156,7 @@ async function screenCapi(
       expiresAt: stamped.expiresAt,
       dedupeKey: screened.dedupeKey,
       json: JSON.stringify(stored),
+      identifiers: otherIdentifiersOf(event.user_data),
     },
   };
 }
@@ -192,6 +194,7 @@ async function screenRow(
       expiresAt: stamped.expiresAt,
       dedupeKey: `row:${createHash('sha256').update(json).digest('hex')}`,
       json,
+      identifiers: otherIdentifiersOf(row.userData),
     },
   };
 }

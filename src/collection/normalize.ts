@@ -181,6 +181,27 @@ export function subjectOf(
   return null;
 }
 
+/**
+ * Every hashed email, phone and external id of hashed `user_data` other
+ * than its subject: the same person may be named by any of them in an
+ * erasure request.
+ *
+ * @example otherIdentifiersOf({ em: [a, b], ph: [c] }); // [b, c]
+ */
+export function otherIdentifiersOf(
+  userData: Readonly<Record<string, readonly string[] | string>>,
+): string[] {
+  const subject = subjectOf(userData);
+  const out = new Set<string>();
+  for (const field of ['em', 'ph', 'external_id'] as const) {
+    const value = userData[field];
+    for (const id of typeof value === 'string' ? [value] : value ?? []) {
+      if (id !== '' && id !== subject) out.add(id);
+    }
+  }
+  return [...out];
+}
+
 function stringsOf(value: unknown, path: string, issues: Issue[]): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [value];
