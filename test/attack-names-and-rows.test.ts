@@ -70,6 +70,30 @@ test('a write with an email as the purpose leaves no email in the audit trail', 
   }
 });
 
+test('a write claiming a reclassification named like an email keeps it out of the trail', async () => {
+  const t = await openEngine(example('policy.yaml'));
+  try {
+    await seedExample(t.pg);
+    const [row] = await readAs(t.pg, 'lookalike-builder', 'ads.audience.lookalike', 'events');
+    assert.ok(row);
+    await assert.rejects(
+      t.pg.write({
+        processor: 'lookalike-builder', purpose: 'ads.audience.lookalike',
+        dataset: 'lookalike_seeds', reclassification: EMAIL,
+        rows: [{ from: [row.id], data: { seed: 1 } }],
+      }),
+      (e: unknown) => e instanceof PurposeGuardError && e.code === 'flow_violation',
+    );
+    const trail = await auditText(t);
+    assert.match(trail, /reclassification_refused/);
+    assert.ok(!trail.includes('alice.secret'));
+    assert.ok(!JSON.stringify(await t.pg.store.flows({})).includes('alice.secret'));
+    assert.ok(!JSON.stringify(t.events).includes('alice.secret'));
+  } finally {
+    await t.pg.close();
+  }
+});
+
 test('undeclared purposes are decided afresh, not remembered one by one', async () => {
   const t = await openEngine(example('policy.yaml'));
   try {
@@ -140,6 +164,31 @@ test('a derived row of hashes and counts is still written', async () => {
     });
     assert.equal(result.outcome, 'allowed');
     assert.equal(await storedRows(t.pg, 'lookalike_seeds'), 1);
+  } finally {
+    await t.pg.close();
+  }
+});
+
+test('a derived row from an event past its retention is refused, nothing written', async () => {
+  let now = Date.UTC(2026, 0, 1);
+  const t = await openEngine(example('policy.yaml'), { now: () => now });
+  try {
+    await seedExample(t.pg);
+    const [row] = await readAs(t.pg, 'lookalike-builder', 'ads.audience.lookalike', 'events');
+    assert.ok(row?.expiresAt);
+    now = row.expiresAt + 1;
+    assert.deepEqual(await readAs(t.pg, 'lookalike-builder', 'ads.audience.lookalike', 'events'), []);
+    const write = t.pg.write({
+      processor: 'lookalike-builder', purpose: 'ads.audience.lookalike',
+      dataset: 'lookalike_seeds', rows: [{ from: [row.id], data: { seed: 1 } }],
+    });
+    await assert.rejects(write, (e: unknown) => {
+      assert.ok(e instanceof PurposeGuardError);
+      assert.equal(e.code, 'invalid_request');
+      assert.equal(e.issues[0]?.code, 'unknown_record');
+      return true;
+    });
+    assert.equal(await storedRows(t.pg, 'lookalike_seeds'), 0);
   } finally {
     await t.pg.close();
   }

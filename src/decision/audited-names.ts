@@ -8,6 +8,7 @@ export interface RequestNames {
   readonly processor: string;
   readonly purpose: string;
   readonly dataset: string;
+  readonly reclassification?: string;
 }
 
 /**
@@ -29,12 +30,35 @@ export function auditedNames(
   names: RequestNames,
   reason: string,
 ): RequestNames & { readonly reason: string } {
-  const processor = policy.processors.has(names.processor) ? names.processor : UNDECLARED;
-  const purpose = policy.purposes.has(names.purpose) ? names.purpose : UNDECLARED;
-  const dataset = policy.datasets.has(names.dataset) ? names.dataset : UNDECLARED;
-  let text = reason;
-  if (processor === UNDECLARED) text = text.replaceAll(`'${names.processor}'`, UNDECLARED);
-  if (purpose === UNDECLARED) text = text.replaceAll(`'${names.purpose}'`, UNDECLARED);
-  if (dataset === UNDECLARED) text = text.replaceAll(`'${names.dataset}'`, UNDECLARED);
-  return { processor, purpose, dataset, reason: text };
+  const claim = names.reclassification;
+  return {
+    processor: policy.processors.has(names.processor) ? names.processor : UNDECLARED,
+    purpose: policy.purposes.has(names.purpose) ? names.purpose : UNDECLARED,
+    dataset: policy.datasets.has(names.dataset) ? names.dataset : UNDECLARED,
+    ...(claim !== undefined
+      ? { reclassification: policy.reclassifications.has(claim) ? claim : UNDECLARED }
+      : {}),
+    reason: withoutUndeclared(policy, names, reason),
+  };
+}
+
+/** A text with every quoted undeclared name of the request replaced. */
+export function withoutUndeclared(
+  policy: CompiledPolicy,
+  names: RequestNames,
+  text: string,
+): string {
+  let out = text;
+  for (const name of undeclaredOf(policy, names)) out = out.replaceAll(`'${name}'`, UNDECLARED);
+  return out;
+}
+
+function undeclaredOf(policy: CompiledPolicy, names: RequestNames): string[] {
+  const out: string[] = [];
+  if (!policy.processors.has(names.processor)) out.push(names.processor);
+  if (!policy.purposes.has(names.purpose)) out.push(names.purpose);
+  if (!policy.datasets.has(names.dataset)) out.push(names.dataset);
+  const claim = names.reclassification;
+  if (claim !== undefined && !policy.reclassifications.has(claim)) out.push(claim);
+  return out;
 }

@@ -1,5 +1,5 @@
 import { scannerFor } from '../collection/policy-scanner.js';
-import { auditedNames } from '../decision/audited-names.js';
+import { auditedNames, withoutUndeclared } from '../decision/audited-names.js';
 import type { Decision, DecisionRule } from '../decision/decision.js';
 import type { EngineContext } from '../engine/context.js';
 import { PurposeGuardError } from '../errors.js';
@@ -176,18 +176,25 @@ async function fetchSources(
 ): Promise<Map<number, StoredRecord>> {
   const ids = [...new Set(rows.flatMap((r) => r.from))];
   const found = new Map<number, StoredRecord>();
-  for (const record of await ctx.store.recordsById(owner, ids)) found.set(record.id, record);
+  const now = ctx.now();
+  for (const record of await ctx.store.recordsById(owner, ids)) {
+    // Past its retention a record is unreadable, awaiting removal; it is
+    // no source either.
+    if (record.expiresAt === null || record.expiresAt > now) found.set(record.id, record);
+  }
   const issues: Issue[] = [];
   rows.forEach((row, i) => {
     row.from.forEach((id, j) => {
       if (!found.has(id)) {
         const path = `rows[${i}].from[${j}]`;
-        issues.push({ code: 'unknown_record', path, message: `no record ${id} of owner '${owner}'` });
+        const message = `no record ${id} of owner '${owner}' that has not expired`;
+        issues.push({ code: 'unknown_record', path, message });
       }
     });
   });
   if (issues.length > 0) {
-    const message = `${issues.length} source id(s) name no record of owner '${owner}'; nothing was written`;
+    const message = `${issues.length} source id(s) name no live record of owner '${owner}';`
+      + ' nothing was written';
     throw new PurposeGuardError('invalid_request', message, { issues: issues.slice(0, MAX_REPORTED) });
   }
   return found;
@@ -352,6 +359,7 @@ async function deny(
   target: Target,
   facts: { inputs: readonly string[]; violations: readonly RowViolation[] },
 ): Promise<void> {
+  const names = auditedNames(ctx.policy, request, '');
   const flow: NewFlow = {
     owner: target.owner,
     processor: request.processor,
@@ -360,10 +368,13 @@ async function deny(
     output: target.dataset.name,
     outcome: 'denied',
     outputPurposes: [],
-    reclassification: request.reclassification ?? null,
+    reclassification: names.reclassification ?? null,
     at: ctx.now(),
   };
-  const first = facts.violations[0];
+  const violations = facts.violations.map((v) => ({
+    ...v, reason: withoutUndeclared(ctx.policy, request, v.reason),
+  }));
+  const first = violations[0];
   await ctx.store.commit({
     flow,
     audit: (_ids, flowId) => [{
@@ -375,8 +386,8 @@ async function deny(
         rule: first?.rule ?? 'error',
         reason: first?.reason ?? '',
         rows: request.rows.length,
-        violations: facts.violations.length,
-        rowViolations: facts.violations.slice(0, MAX_REPORTED),
+        violations: violations.length,
+        rowViolations: violations.slice(0, MAX_REPORTED),
         via: request.actor ?? 'library',
       },
     }],

@@ -153,7 +153,7 @@ CREATE TABLE record_identifiers (
   identifier TEXT NOT NULL,
   record_id INTEGER NOT NULL,
   PRIMARY KEY (owner, identifier, record_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX record_identifiers_by_record ON record_identifiers (owner, record_id);
 INSERT OR IGNORE INTO record_identifiers (owner, identifier, record_id)
 SELECT r.owner, v.value, r.id
