@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { ingest } from '../src/collection/ingest.js';
 import { itemsFromBatch } from '../src/collection/input-files.js';
+import { hashField } from '../src/collection/normalize.js';
 import { createSensitiveScanner } from '../src/collection/sensitive-scan.js';
 import { allRows, example, openEngine } from './support.js';
 
@@ -146,5 +148,42 @@ test('an email or a phone in a kept plain user_data field is refused, not stored
     assert.ok(stored.includes('Mozilla/5.0'));
   } finally {
     await pg.close();
+  }
+});
+
+const LINEAR_BOUND_MS = 3000;
+
+test('a long email-like custom_data value with no domain is screened in linear time', () => {
+  const note = `${'a'.repeat(400_000)}@${'b.'.repeat(200_000)}`;
+  const started = performance.now();
+  const found = scanner.scanEvent(event({ custom_data: { note } }), 'data[0]');
+  const took = performance.now() - started;
+  assert.equal(found, null);
+  assert.ok(took < LINEAR_BOUND_MS, `took ${Math.round(took)} ms`);
+});
+
+test('a long user_data email of dotted labels and a trailing space is hashed in linear time', () => {
+  const started = performance.now();
+  const digest = hashField('em', `a@${'b.'.repeat(400_000)} x`);
+  const took = performance.now() - started;
+  assert.equal(digest, null);
+  assert.ok(took < LINEAR_BOUND_MS, `took ${Math.round(took)} ms`);
+});
+
+test('email shapes are still told apart after the linear rewrite', () => {
+  const shapes: readonly [string, boolean][] = [
+    ['mina.lee@example.com', true], ['x@y.co', true], ['@example.com', false],
+    ['a@b', false], ['a@b.', false], ['a@.b', false], ['a b@c.de', false], ['a@b@c.de', false],
+  ];
+  for (const [value, usable] of shapes) {
+    assert.equal(hashField('em', value) !== null, usable, value);
+  }
+  const texts: readonly [string, boolean][] = [
+    ['write to mina.lee@example.com today', true], ['@example.com', false],
+    ['price@10.5', false], ['a@b.c', false], ['ünal@example.de', true], ['x@@y.com', false],
+  ];
+  for (const [text, found] of texts) {
+    const issue = scanner.scanEvent(event({ custom_data: { note: text } }), 'data[0]');
+    assert.equal(issue?.code === 'plaintext_identifier', found, text);
   }
 });
