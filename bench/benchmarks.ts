@@ -1,3 +1,4 @@
+import { auditVerifyVsSha256 } from './audit-bench.js';
 import { decisionBenchmarks } from './decision-bench.js';
 import { erasureGrowth, erasureGrowthPg } from './erasure-bench.js';
 import type { Benchmark } from './harness.js';
@@ -12,4 +13,5 @@ export const benchmarks: readonly Benchmark[] = [
   ingestOverhead,
   erasureGrowth,
   erasureGrowthPg,
+  auditVerifyVsSha256,
 ];

@@ -6,6 +6,7 @@ import { itemsFromBatch } from '../src/collection/input-files.js';
 import type { ErasureReceipt } from '../src/erasure/erasure-receipt.js';
 import { PurposeGuard } from '../src/engine/purposeguard.js';
 import { createApp } from '../src/server/app.js';
+import { SQLITE_MIGRATIONS } from '../src/store/sqlite/sqlite-schema.js';
 import { cli, openScenario } from './erasure-support.js';
 import { allRows } from './support.js';
 
@@ -89,8 +90,10 @@ test('a store written before identifiers were indexed still erases by a second e
   const s = await openScenario();
   await ingest(s.pg.ctx, 'web', itemsFromBatch(BATCH, 'body'), { actor: 'test' });
   await s.pg.close();
+  const version = SQLITE_MIGRATIONS.find((m) => m.sql.includes('TABLE record_identifiers'))?.version;
+  assert.ok(version);
   const db = new Database(s.db);
-  db.exec('DROP TABLE record_identifiers; DELETE FROM schema_migrations WHERE version = 4;');
+  db.exec(`DROP TABLE record_identifiers; DELETE FROM schema_migrations WHERE version = ${version};`);
   db.close();
   const pg = await PurposeGuard.open({ policy: s.policy, db: s.db });
   try {

@@ -209,6 +209,19 @@ function contract(kind: StoreCase): void {
     assert.equal(next[0]?.seq, 1, 'the chain did not advance');
   }));
 
+  it('reads the chain as stored and the newest entries of a kind', withStore(kind, async (store) => {
+    const written = await store.appendAudit([note(1), note(2, 'policy'), note(3), note(4, 'policy')]);
+    const links = await store.readAuditChain({ afterSeq: 1, limit: 2 });
+    assert.deepEqual(links, written.slice(1, 3).map(({ data: _data, ...link }) => link));
+    assert.equal(links[0]?.dataJson, '{"n":2,"text":"é \\"q\\""}');
+    assert.deepEqual(await store.readAuditChain({ afterSeq: 4, limit: 10 }), []);
+    const policies = await store.latestAudit({ kind: 'policy', limit: 5 });
+    assert.deepEqual(policies.map((e) => e.seq), [4, 2]);
+    assert.deepEqual(policies, [written[3], written[1]]);
+    assert.deepEqual((await store.latestAudit({ kind: 'collection', limit: 1 })).map((e) => e.seq), [3]);
+    assert.deepEqual(await store.latestAudit({ kind: 'erasure', limit: 1 }), []);
+  }));
+
   it('reads only labels the plan opens', withStore(kind, async (store) => {
     const ads = await store.internLabel(ADS);
     const ai = await store.internLabel(AI);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The hash before the first entry of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -19,8 +19,11 @@ export interface HashedFields {
  * reordering breaks the chain from that entry on.
  */
 export function entryHash(prevHash: string, entry: HashedFields): string {
-  return createHash('sha256')
-    .update(`${prevHash}\n${entry.seq}\n${entry.at}\n${entry.kind}\n`)
-    .update(`${entry.actor}\n${entry.owner ?? ''}\n${entry.dataJson}`)
-    .digest('hex');
+  return hash('sha256', hashedText(prevHash, entry), 'hex');
+}
+
+/** The exact text an entry's hash is computed over. */
+export function hashedText(prevHash: string, entry: HashedFields): string {
+  return `${prevHash}\n${entry.seq}\n${entry.at}\n${entry.kind}\n`
+    + `${entry.actor}\n${entry.owner ?? ''}\n${entry.dataJson}`;
 }

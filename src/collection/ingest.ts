@@ -4,7 +4,7 @@ import type { EngineContext } from '../engine/context.js';
 import { PurposeGuardError, toPurposeGuardError } from '../errors.js';
 import type { Issue } from '../errors.js';
 import type { CompiledSource } from '../policy/policy-types.js';
-import type { ConsentChange, NewRecord } from '../store/store.js';
+import type { AuditInput, ConsentChange, NewRecord } from '../store/store.js';
 import type { CapiEvent } from './capi-event.js';
 import { childPath, nameOf } from './key-path.js';
 import { labelFor } from './label-cache.js';
@@ -261,7 +261,7 @@ async function commitChunk(
         rejected,
         consents: consents.length,
       },
-    }],
+    }, ...consentAudit(source, consents, actor)],
   });
   const duplicates: { index: number; event_id: string | null }[] = [];
   let accepted = 0;
@@ -272,6 +272,33 @@ async function commitChunk(
     else accepted += 1;
   });
   return { accepted, duplicates };
+}
+
+/**
+ * Consent that came with the events of a chunk, as one `consent` entry
+ * counting changes per purpose and status (never naming a subject).
+ */
+function consentAudit(
+  source: CompiledSource,
+  consents: readonly ConsentChange[],
+  actor: string,
+): AuditInput[] {
+  if (consents.length === 0) return [];
+  const counts = new Map<string, { purpose: string; status: string; count: number }>();
+  for (const c of consents) {
+    const key = `${c.purpose}\u0000${c.status}`;
+    const entry = counts.get(key) ?? { purpose: c.purpose, status: c.status, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  const changes = [...counts.values()].sort((a, b) =>
+    a.purpose.localeCompare(b.purpose) || a.status.localeCompare(b.status));
+  return [{
+    kind: 'consent',
+    actor,
+    owner: source.owner,
+    data: { source: source.name, via: 'collection', changes },
+  }];
 }
 
 function rejectionOf(index: number, issue: Issue): Rejection {

@@ -1,3 +1,8 @@
+import { AlertMonitor } from '../alerts/alert-monitor.js';
+import type { WebhookOptions } from '../alerts/webhook-queue.js';
+import { recordPolicy } from '../audit/policy-entry.js';
+import { verifyAuditChain } from '../audit/audit-verify.js';
+import type { VerifyOptions, VerifyResult } from '../audit/audit-verify.js';
 import { consentSummary, recordConsent, recordTcfConsent } from '../consent/consent-service.js';
 import type {
   ConsentReceipt,
@@ -6,6 +11,10 @@ import type {
   TcfConsentRequest,
 } from '../consent/consent-service.js';
 import { readDataset } from '../decision/read.js';
+import { buildRopa } from '../report/ropa.js';
+import type { Ropa } from '../report/ropa.js';
+import { buildUsageReport } from '../report/usage-report.js';
+import type { ReportWindow, UsageReport } from '../report/usage-report.js';
 import { writeDerived } from '../flow/write-derived.js';
 import type { WriteRequest, WriteResult } from '../flow/write-derived.js';
 import { datasetLineage } from '../lineage/dataset-lineage.js';
@@ -26,7 +35,7 @@ import type { ErasureReceipt } from '../erasure/erasure-receipt.js';
 import { loadPolicyFile } from '../policy/policy-compiler.js';
 import type { CompiledPolicy } from '../policy/policy-types.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { AuditEntry, Store } from '../store/store.js';
 import { flushOutbox, outboxView } from '../relay/outbox-relay.js';
 import type { FlushOptions, FlushResult, OutboxView } from '../relay/outbox-relay.js';
 import type { SubjectSelector } from '../subject/subject-selector.js';
@@ -40,7 +49,12 @@ export interface OpenOptions {
   readonly store?: Store;
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** Retries and timeouts of alert webhook deliveries. */
+  readonly alertDelivery?: WebhookOptions;
 }
+
+/** How long `close` waits for queued alerts to reach the webhook. */
+const ALERT_DRAIN_MS = 5000;
 
 /**
  * PurposeGuard over one policy and one store: the object the CLI, the
@@ -53,9 +67,11 @@ export interface OpenOptions {
  */
 export class PurposeGuard {
   readonly ctx: EngineContext;
+  readonly #alerts: AlertMonitor;
 
-  private constructor(ctx: EngineContext) {
+  private constructor(ctx: EngineContext, alerts: AlertMonitor) {
     this.ctx = ctx;
+    this.#alerts = alerts;
   }
 
   static async open(options: OpenOptions): Promise<PurposeGuard> {
@@ -63,14 +79,19 @@ export class PurposeGuard {
       ? loadPolicyFile(options.policy)
       : options.policy;
     const store = options.store ?? await openStore(options.db);
-    const ctx = new EngineContext({
+    const now = options.now ?? Date.now;
+    const alerts = new AlertMonitor({
       policy,
       store,
       log: options.logger ?? silentLogger,
-      ...(options.now ? { now: options.now } : {}),
+      now,
+      ...(options.alertDelivery ? { webhook: options.alertDelivery } : {}),
     });
+    const ctx = new EngineContext({ policy, store, log: alerts.logger, now });
     await ctx.syncLabels();
-    return new PurposeGuard(ctx);
+    await recordPolicy(store, policy, 'purposeguard');
+    await alerts.seed();
+    return new PurposeGuard(ctx, alerts);
   }
 
   get policy(): CompiledPolicy {
@@ -88,6 +109,37 @@ export class PurposeGuard {
   /** A purpose-checked read; throws `purpose_denied` when denied. */
   read(request: ReadRequest): Promise<ReadResult> {
     return readDataset(this.ctx, request);
+  }
+
+  /**
+   * Verifies the audit chain end to end (see `verifyAuditChain`).
+   *
+   * @example
+   * const { ok, firstBad } = await pg.verifyAudit();
+   */
+  verifyAudit(options: VerifyOptions = {}): Promise<VerifyResult> {
+    return verifyAuditChain(this.ctx.store, options);
+  }
+
+  /** Audit entries after `afterSeq`, oldest first. */
+  auditPage(range: { afterSeq: number; limit: number }): Promise<AuditEntry[]> {
+    return this.ctx.store.readAudit(range);
+  }
+
+  /**
+   * Use per purpose and processor over a time window, from the trail.
+   *
+   * @example
+   * const report = await pg.report({ from: Date.parse('2025-06-01') });
+   */
+  report(window: ReportWindow = {}): Promise<UsageReport> {
+    return buildUsageReport(this.ctx.store, this.ctx.policy, window, this.ctx.now());
+  }
+
+  /** The record of processing activities (GDPR Art. 30). */
+  async ropa(): Promise<Ropa> {
+    await this.ctx.syncLabels();
+    return buildRopa(this.ctx.policy, this.ctx.guard.labels.all(), await this.report());
   }
 
   /**
@@ -164,7 +216,9 @@ export class PurposeGuard {
     return openLineageExport(this.ctx, options);
   }
 
+  /** Waits for alerts in flight, then closes the store. */
   async close(): Promise<void> {
+    await this.#alerts.flush(ALERT_DRAIN_MS);
     await this.ctx.store.close();
   }
 }

@@ -5,6 +5,7 @@ import { PurposeGuardError, toPurposeGuardError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { Authenticator } from './auth.js';
 import type { Principal } from './auth.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerCollectionRoutes } from './routes/collection-routes.js';
 import { registerConsentRoutes } from './routes/consent-routes.js';
 import { registerErasureRoutes } from './routes/erasure-routes.js';
@@ -12,6 +13,7 @@ import { registerFlowRoutes } from './routes/flow-routes.js';
 import { registerLineageRoutes } from './routes/lineage-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReadRoutes } from './routes/read-routes.js';
+import { registerReportRoutes } from './routes/report-routes.js';
 import { RouteTable } from './route-table.js';
 
 export interface ServerOptions {
@@ -64,6 +66,8 @@ export function createApp(pg: PurposeGuard, options: ServerOptions = {}): App {
   registerErasureRoutes(app, deps);
   registerFlowRoutes(app, deps);
   registerLineageRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerReportRoutes(app, deps);
   app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     const known = toPurposeGuardError(error);

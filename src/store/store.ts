@@ -44,6 +44,10 @@ export interface Store {
 
   appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]>;
   readAudit(range: { afterSeq: number; limit: number }): Promise<AuditEntry[]>;
+  /** Entries as stored, data left as text: what verifying the chain reads. */
+  readAuditChain(range: { afterSeq: number; limit: number }): Promise<AuditLink[]>;
+  /** The newest entries of one kind, newest first. */
+  latestAudit(filter: { kind: AuditKind; limit: number }): Promise<AuditEntry[]>;
 
   close(): Promise<void>;
 }
@@ -239,6 +243,21 @@ export interface AuditInput {
   readonly owner: string | null;
   /** Facts about the event. Never record contents or identifiers in the clear. */
   readonly data: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An entry exactly as the store holds it. Nothing is parsed or checked:
+ * a tampered row comes back as it is, for the verifier to judge.
+ */
+export interface AuditLink {
+  readonly seq: number;
+  readonly at: number;
+  readonly kind: string;
+  readonly actor: string;
+  readonly owner: string | null;
+  readonly dataJson: string;
+  readonly prevHash: string;
+  readonly hash: string;
 }
 
 export interface AuditEntry extends AuditInput {

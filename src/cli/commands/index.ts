@@ -1,4 +1,7 @@
 import type { Command } from '../command.js';
+import { auditCheckpointCommand } from './audit-checkpoint.js';
+import { auditTailCommand } from './audit-tail.js';
+import { auditVerifyCommand } from './audit-verify.js';
 import { consentDeny, consentGrant, consentShow, consentWithdraw } from './consent.js';
 import { demoCommand } from './demo.js';
 import { expireCommand, forgetCommand } from './forget.js';
@@ -8,6 +11,7 @@ import { policyCheck } from './policy-check.js';
 import { outboxCommand, outboxFlushCommand } from './outbox.js';
 import { policyDiffCommand } from './policy-diff.js';
 import { readCommand } from './read.js';
+import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 import { writeCommand } from './write.js';
 
@@ -27,6 +31,10 @@ export const COMMANDS: readonly Command[] = [
   outboxFlushCommand,
   writeCommand,
   lineageCommand,
+  auditVerifyCommand,
+  auditCheckpointCommand,
+  auditTailCommand,
+  reportCommand,
   serveCommand,
   demoCommand,
 ];

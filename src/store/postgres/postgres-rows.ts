@@ -1,5 +1,6 @@
 import type {
   AuditEntry,
+  AuditLink,
   ConsentState,
   DatasetCount,
   OutboxItem,
@@ -107,6 +108,19 @@ export function toAudit(row: Row): AuditEntry {
     owner: nullableString(row['owner']),
     data: JSON.parse(dataJson) as Record<string, unknown>,
     dataJson,
+    prevHash: String(row['prev_hash']),
+    hash: String(row['hash']),
+  };
+}
+
+export function toAuditLink(row: Row): AuditLink {
+  return {
+    seq: Number(row['seq']),
+    at: Number(row['at']),
+    kind: String(row['kind']),
+    actor: String(row['actor']),
+    owner: nullableString(row['owner']),
+    dataJson: String(row['data']),
     prevHash: String(row['prev_hash']),
     hash: String(row['hash']),
   };

@@ -124,9 +124,15 @@ CREATE TABLE audit_log (
     sql: 'ALTER TABLE outbox ADD COLUMN last_attempt_at BIGINT;',
   },
   {
+    // Opening looks up the newest policy entry, and alerts seed their
+    // baselines from the newest decisions: both read the trail by kind.
+    version: 3,
+    sql: 'CREATE INDEX audit_by_kind ON audit_log (kind, seq);',
+  },
+  {
     // An erasure named by any identifier a record holds must find it, not
     // only by the one identifier chosen as its subject.
-    version: 3,
+    version: 4,
     sql: `
 CREATE TABLE record_identifiers (
   owner TEXT NOT NULL,

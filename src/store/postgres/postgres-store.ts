@@ -5,6 +5,8 @@ import { readFilter } from '../read-filter.js';
 import type {
   AuditEntry,
   AuditInput,
+  AuditKind,
+  AuditLink,
   CommitResult,
   ConsentChange,
   ConsentState,
@@ -42,6 +44,7 @@ import { lockWriters, mustExist, rowsOf } from './postgres-query.js';
 import {
   RECORD_COLUMNS,
   toAudit,
+  toAuditLink,
   toConsent,
   toDatasetCount,
   toFlow,
@@ -316,6 +319,23 @@ export class PostgresStore implements Store {
     const rows = await this.#rows(
       'SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2',
       [range.afterSeq, range.limit],
+    );
+    return rows.map(toAudit);
+  }
+
+  async readAuditChain(range: { afterSeq: number; limit: number }): Promise<AuditLink[]> {
+    const rows = await this.#rows(
+      `SELECT seq, at, kind, actor, owner, data, prev_hash, hash FROM audit_log
+       WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [range.afterSeq, range.limit],
+    );
+    return rows.map(toAuditLink);
+  }
+
+  async latestAudit(filter: { kind: AuditKind; limit: number }): Promise<AuditEntry[]> {
+    const rows = await this.#rows(
+      'SELECT * FROM audit_log WHERE kind = $1 ORDER BY seq DESC LIMIT $2',
+      [filter.kind, filter.limit],
     );
     return rows.map(toAudit);
   }

@@ -144,9 +144,15 @@ CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT N
     sql: 'ALTER TABLE outbox ADD COLUMN last_attempt_at INTEGER;',
   },
   {
+    // Opening looks up the newest policy entry, and alerts seed their
+    // baselines from the newest decisions: both read the trail by kind.
+    version: 4,
+    sql: 'CREATE INDEX audit_by_kind ON audit_log (kind, seq);',
+  },
+  {
     // An erasure named by any identifier a record holds must find it, not
     // only by the one identifier chosen as its subject.
-    version: 4,
+    version: 5,
     sql: `
 CREATE TABLE record_identifiers (
   owner TEXT NOT NULL,

@@ -10,6 +10,8 @@ import type { SqlDialect } from '../read-filter.js';
 import type {
   AuditEntry,
   AuditInput,
+  AuditKind,
+  AuditLink,
   CommitResult,
   ConsentChange,
   ConsentState,
@@ -52,6 +54,7 @@ export class SqliteStore implements Store {
   readonly #insertEdge: Statement;
   readonly #insertAudit: Statement;
   readonly #lastAudit: Statement;
+  readonly #auditChain: Statement;
 
   constructor(file: string) {
     this.location = file;
@@ -91,6 +94,10 @@ export class SqliteStore implements Store {
     this.#lastAudit = this.#db.prepare(
       'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
     );
+    this.#auditChain = this.#db.prepare(
+      `SELECT seq, at, kind, actor, owner, data, prev_hash, hash FROM audit_log
+       WHERE seq > ? ORDER BY seq LIMIT ?`,
+    ).raw(true);
   }
 
   /** The underlying connection, for benchmarks and tests. */
@@ -309,6 +316,18 @@ export class SqliteStore implements Store {
     const rows = this.#db.prepare(
       'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
     ).all(range.afterSeq, range.limit) as Row[];
+    return rows.map(toAudit);
+  }
+
+  async readAuditChain(range: { afterSeq: number; limit: number }): Promise<AuditLink[]> {
+    const rows = this.#auditChain.all(range.afterSeq, range.limit) as unknown[][];
+    return rows.map(toAuditLink);
+  }
+
+  async latestAudit(filter: { kind: AuditKind; limit: number }): Promise<AuditEntry[]> {
+    const rows = this.#db.prepare(
+      'SELECT * FROM audit_log WHERE kind = ? ORDER BY seq DESC LIMIT ?',
+    ).all(filter.kind, filter.limit) as Row[];
     return rows.map(toAudit);
   }
 
@@ -590,6 +609,20 @@ function toAudit(row: Row): AuditEntry {
     dataJson: String(row['data']),
     prevHash: String(row['prev_hash']),
     hash: String(row['hash']),
+  };
+}
+
+function toAuditLink(row: unknown[]): AuditLink {
+  const [seq, at, kind, actor, owner, data, prevHash, hash] = row;
+  return {
+    seq: Number(seq),
+    at: Number(at),
+    kind: String(kind),
+    actor: String(actor),
+    owner: owner === null ? null : String(owner),
+    dataJson: String(data),
+    prevHash: String(prevHash),
+    hash: String(hash),
   };
 }
 
