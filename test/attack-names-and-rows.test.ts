@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PurposeGuardError } from '../src/errors.js';
 import { createApp } from '../src/server/app.js';
+import { cli, ingestExamples, openScenario } from './erasure-support.js';
 import { readAs, seedExample, storedRows } from './flow-support.js';
 import { example, openEngine, tempDir } from './support.js';
 import type { TestEngine } from './support.js';
@@ -192,4 +193,36 @@ test('a derived row from an event past its retention is refused, nothing written
   } finally {
     await t.pg.close();
   }
+});
+
+test('a where filter on a field named __proto__ filters instead of being dropped', async () => {
+  const t = await openEngine(example('policy.yaml'));
+  try {
+    await seedExample(t.pg);
+    const app = createApp(t.pg);
+    const all = await post(app, '/v1/datasets/events/query', { purpose: 'ads.optimization' }, 'demo-ads-ranker');
+    assert.ok(((await all.json()) as { rows: unknown[] }).rows.length > 0);
+    const body = '{"purpose":"ads.optimization","where":{"__proto__":"x"}}';
+    const res = await app.request('/v1/datasets/events/query', {
+      method: 'POST', body,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ads-ranker' },
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(((await res.json()) as { rows: unknown[] }).rows, []);
+  } finally {
+    await t.pg.close();
+  }
+});
+
+test('read --where __proto__=x through the CLI filters instead of being dropped', async () => {
+  const s = await openScenario();
+  await ingestExamples(s.pg);
+  await s.pg.close();
+  const args = ['read', '--as', 'ads-ranker', '--purpose', 'ads.optimization', 'events'];
+  const all = await cli(s, args);
+  assert.equal(all.code, 0, all.stderr);
+  assert.notEqual(all.stdout.trim(), '');
+  const filtered = await cli(s, [...args, '--where', '__proto__=x']);
+  assert.equal(filtered.code, 0, filtered.stderr);
+  assert.equal(filtered.stdout, '');
 });
