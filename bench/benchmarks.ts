@@ -2,6 +2,7 @@ import { auditVerifyVsSha256 } from './audit-bench.js';
 import { decisionBenchmarks } from './decision-bench.js';
 import { erasureGrowth, erasureGrowthPg } from './erasure-bench.js';
 import type { Benchmark } from './harness.js';
+import { httpIngestVsNoop } from './http-bench.js';
 import { ingestOverhead } from './ingest-bench.js';
 import { readOverhead, readOverheadPg } from './read-bench.js';
 

@@ -1,3 +1,5 @@
+import type { AuditKind } from './store/store.js';
+
 /**
  * What PurposeGuard reports as it works. The library never prints: it
  * hands these events to the logger it was given, and the CLI and the
@@ -32,6 +34,18 @@ export type LogEvent =
       readonly reason: string;
     }
   | { readonly type: 'alert'; readonly alert: string; readonly severity: 'warning' | 'critical'; readonly details: Readonly<Record<string, unknown>> }
+  | { readonly type: 'audit'; readonly kind: AuditKind; readonly count: number }
+  | {
+      readonly type: 'request';
+      readonly requestId: string;
+      readonly method: string;
+      /** The route pattern (`/v1/datasets/:name/query`), never the raw path. */
+      readonly route: string;
+      readonly status: number;
+      readonly durationMs: number;
+      readonly principal: { readonly kind: string; readonly name: string } | null;
+      readonly code?: string;
+    }
   | { readonly type: 'erasure'; readonly owner: string; readonly rows: number; readonly queued: number }
   | { readonly type: 'expiry'; readonly rows: number; readonly queued: number }
   | { readonly type: 'consent'; readonly owner: string; readonly changes: number; readonly source: string }

@@ -10,6 +10,7 @@ import type { UsageReport } from '../src/report/usage-report.js';
 import type { Ropa } from '../src/report/ropa.js';
 import { createApp } from '../src/server/app.js';
 import { fillTrail, runCli } from './audit-support.js';
+import { BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS } from './browser-support.js';
 import { example, ROOT, tempDir } from './support.js';
 
 const HOUR = 3_600_000;
@@ -22,8 +23,6 @@ interface CanvasLike {
   getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
   toDataURL(): string;
 }
-const CHROMIUM = process.env['PURPOSEGUARD_CHROMIUM'] ?? '/usr/bin/chromium';
-const IN_CI = process.env['CI'] === 'true';
 
 let dir: string;
 let db: string;
@@ -142,9 +141,8 @@ describe('usage report', () => {
 });
 
 describe('HTML report in a browser', () => {
-  const missing = existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (set PURPOSEGUARD_CHROMIUM)`;
-  test('renders its three charts offline; screenshot in test-output/report.png', { skip: !IN_CI && missing !== null ? missing : false }, async () => {
-    assert.equal(missing, null, missing ?? '');
+  test('renders its three charts offline; screenshot in test-output/report.png', { skip: BROWSER_SKIP }, async () => {
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}`);
     const file = join(dir, 'report.html');
     const from = new Date(started - 5 * HOUR).toISOString();
     const to = new Date(started + HOUR).toISOString();
@@ -152,8 +150,7 @@ describe('HTML report in a browser', () => {
     assert.equal(run.code, 0, run.stderr);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -42,8 +42,13 @@ export interface IngestSummary {
 export interface IngestOptions {
   /** Who sent it: `cli`, a source write key, an HTTP client. */
   readonly actor: string;
-  /** Events per transaction. */
+  /** Events per transaction; `Infinity` commits everything in one. */
   readonly chunkSize?: number;
+  /**
+   * An AbortSignal, or anything with `aborted`: once aborted, nothing more
+   * is committed and ingest throws `timeout`.
+   */
+  readonly signal?: { readonly aborted: boolean };
 }
 
 interface Pending {
@@ -79,6 +84,9 @@ export async function ingest(
   let seen = 0;
   let rejectedInChunk = 0;
   const flush = async (): Promise<void> => {
+    if (options.signal?.aborted) {
+      throw new PurposeGuardError('timeout', 'the request took longer than its deadline; nothing more of it was committed');
+    }
     const result = await commitChunk(ctx, source, pending, options.actor, rejectedInChunk);
     rejectedInChunk = 0;
     accepted += result.accepted;

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
-import type { App, AppEnv } from './app.js';
+import type { App, AppEnv } from './app-env.js';
 
-export type RouteAuth = 'none' | 'processor' | 'source' | 'admin';
+/** Who may call a route; `any` is any valid bearer token. */
+export type RouteAuth = 'none' | 'any' | 'processor' | 'source' | 'admin';
 
 /** What a route is, for the OpenAPI document and the auth checks. */
 export interface RouteSpec {
@@ -11,7 +12,7 @@ export interface RouteSpec {
   readonly summary: string;
   readonly auth: RouteAuth;
   /** Request body media type, if the route takes one. */
-  readonly body?: 'application/json' | 'text/csv';
+  readonly body?: 'application/json' | 'text/csv' | 'application/x-www-form-urlencoded';
   /** Query parameters the route reads. */
   readonly query?: readonly string[];
   /** Response media type (default application/json). */
@@ -29,7 +30,10 @@ export class RouteTable {
 
   add(app: App, spec: RouteSpec, handler: Handler): void {
     this.#routes.push(spec);
-    app.on(spec.method.toUpperCase(), spec.path, handler);
+    app.on(spec.method.toUpperCase(), spec.path, (c) => {
+      c.set('route', spec.path);
+      return handler(c);
+    });
   }
 
   get routes(): readonly RouteSpec[] {

@@ -4,16 +4,13 @@ import { itemsFromFile } from '../../collection/input-files.js';
 import { ingest } from '../../collection/ingest.js';
 import { PurposeGuardError } from '../../errors.js';
 import type { Command } from '../command.js';
-import { runServer } from './serve.js';
+import { runServer, SERVE_OPTIONS } from './serve.js';
 
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'seed the store with the example data and serve it (what `npm start` runs)',
   args: '',
-  options: {
-    port: { type: 'string', description: 'port to listen on (default: $PORT or 8080)' },
-    host: { type: 'string', description: 'address to listen on (default: $HOST or 127.0.0.1)' },
-  },
+  options: SERVE_OPTIONS,
   async run(ctx) {
     const examples = resolve(ctx.policyPath, '..');
     const events = resolve(examples, 'events.json');

@@ -2,11 +2,12 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { itemsFromBatch } from '../../collection/input-files.js';
 import { ingest } from '../../collection/ingest.js';
-import type { IngestItem } from '../../collection/ingest.js';
+import type { IngestItem, IngestOptions } from '../../collection/ingest.js';
+import type { Context } from 'hono';
 import { parseCustomerList } from '../../collection/customer-list.js';
 import { PurposeGuardError } from '../../errors.js';
 import { requirePrincipal } from '../app.js';
-import type { App, RouteDeps } from '../app.js';
+import type { App, AppEnv, RouteDeps } from '../app.js';
 import { parseJsonBody } from '../json-body.js';
 
 export function registerCollectionRoutes(app: App, deps: RouteDeps): void {
@@ -18,7 +19,7 @@ export function registerCollectionRoutes(app: App, deps: RouteDeps): void {
     const source = requirePrincipal(c.get('principal'), 'source');
     const body = parseJsonBody(await c.req.text(), c.req.header('content-type'));
     const items = itemsFromBatch(body, 'body');
-    const summary = await ingest(deps.pg.ctx, source.name, items, { actor: `source:${source.name}` });
+    const summary = await ingest(deps.pg.ctx, source.name, items, wholeRequest(c, source.name));
     return c.json(summary, 200);
   });
 
@@ -34,9 +35,22 @@ export function registerCollectionRoutes(app: App, deps: RouteDeps): void {
     }
     const text = await c.req.text();
     if (text.trim() === '') throw new PurposeGuardError('invalid_request', 'the request body is empty');
-    const summary = await ingest(deps.pg.ctx, source.name, rowsOf(text), { actor: `source:${source.name}` });
+    const options = wholeRequest(c, source.name);
+    const summary = await ingest(deps.pg.ctx, source.name, rowsOf(text), options);
     return c.json(summary, 200);
   });
+}
+
+/**
+ * One request body is one transaction: its records and audit entry are
+ * committed together or, past the request's deadline, not at all.
+ */
+function wholeRequest(c: Context<AppEnv>, source: string): IngestOptions {
+  return {
+    actor: `source:${source}`,
+    chunkSize: Number.POSITIVE_INFINITY,
+    signal: c.get('deadline'),
+  };
 }
 
 async function* rowsOf(text: string): AsyncIterable<IngestItem> {

@@ -33,6 +33,7 @@ import type {
   WriteBatch,
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { GroupCommit } from './sqlite-group-commit.js';
 
 type Row = Record<string, unknown>;
 
@@ -43,6 +44,7 @@ const RECORD_COLUMNS =
 /**
  * The embedded store: one SQLite file through better-sqlite3, in WAL mode
  * with full synchronous commits, so an acknowledged write survives a crash.
+ * Concurrent commits and audit appends share a transaction (group commit).
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -55,6 +57,7 @@ export class SqliteStore implements Store {
   readonly #insertAudit: Statement;
   readonly #lastAudit: Statement;
   readonly #auditChain: Statement;
+  readonly #group: GroupCommit;
 
   constructor(file: string) {
     this.location = file;
@@ -98,6 +101,7 @@ export class SqliteStore implements Store {
       `SELECT seq, at, kind, actor, owner, data, prev_hash, hash FROM audit_log
        WHERE seq > ? ORDER BY seq LIMIT ?`,
     ).raw(true);
+    this.#group = new GroupCommit(this.#db);
   }
 
   /** The underlying connection, for benchmarks and tests. */
@@ -125,14 +129,14 @@ export class SqliteStore implements Store {
   }
 
   async commit(batch: WriteBatch): Promise<CommitResult> {
-    return this.#db.transaction(() => {
+    return this.#group.run(() => {
       const flowId = batch.flow ? this.#insertFlow(batch.flow, batch.records?.length ?? 0) : null;
       const recordIds = (batch.records ?? []).map((r) => this.#writeRecord(r, flowId));
       for (const change of batch.consents ?? []) this.#writeConsent(change);
       const entries = typeof batch.audit === 'function' ? batch.audit(recordIds, flowId) : batch.audit;
       const audit = this.#appendAudit(entries);
       return { recordIds, flowId, audit };
-    }).immediate();
+    });
   }
 
   async *readRecords(plan: ReadPlan): AsyncIterable<StoredRecord[]> {
@@ -309,7 +313,7 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]> {
-    return this.#db.transaction(() => this.#appendAudit(entries)).immediate();
+    return this.#group.run(() => this.#appendAudit(entries));
   }
 
   async readAudit(range: { afterSeq: number; limit: number }): Promise<AuditEntry[]> {
@@ -332,6 +336,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.#db.open) this.#group.flush();
     if (this.#db.open) this.#db.close();
   }
 
