@@ -114,12 +114,29 @@ export function hashValues(
 
 /**
  * The country of a raw value, ISO 3166 alpha-2 in upper case, or null when
- * the value is not one (or is already hashed).
+ * the value is not one. Ad platforms ask for the country hashed, and a
+ * label needs the place, so a digest of a two-letter code is read back.
+ *
+ * @example countryOf(sha256Hex('de')); // 'DE'
  */
 export function countryOf(raw: string): string | null {
   const normal = normalizeField('country', raw);
-  if (normal === null || isSha256Hex(normal)) return null;
-  return normal.toUpperCase();
+  if (normal === null) return null;
+  const code = isSha256Hex(normal) ? countryOfDigest(normal) : normal;
+  return code === undefined ? null : code.toUpperCase();
+}
+
+let countryDigests: ReadonlyMap<string, string> | null = null;
+
+/** The two-letter code whose digest this is; there are only 676. */
+function countryOfDigest(digest: string): string | undefined {
+  if (countryDigests === null) {
+    const out = new Map<string, string>();
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    for (const a of letters) for (const b of letters) out.set(sha256Hex(a + b), a + b);
+    countryDigests = out;
+  }
+  return countryDigests.get(digest);
 }
 
 /**
