@@ -147,7 +147,10 @@ async function screenCapi(
     country: screened.country,
     fields: Object.keys(event.user_data),
   };
-  const consents = consentsOf(ctx, source, event, screened.subject, index, now);
+  // Consent counts from when the event happened, never later than now: a
+  // retried or late event cannot undo a withdrawal recorded after it.
+  const consentAt = Math.min(event.event_time * 1000, now);
+  const consents = consentsOf(ctx, source, event, screened.subject, index, consentAt);
   if ('issue' in consents) return consents;
   const stamped = await labelFor(ctx, source, facts, now);
   const { tcf: _tcf, consent: _consent, ...stored } = event;
@@ -214,12 +217,12 @@ function consentsOf(
   event: CapiEvent,
   subject: string | null,
   index: number,
-  now: number,
+  at: number,
 ): { changes: ConsentChange[] } | { issue: Issue } {
   const changes: ConsentChange[] = [];
   const add = (purpose: string, granted: boolean, from: string, evidence: string | null): void => {
     if (subject === null) return;
-    changes.push({ owner: source.owner, subject, purpose, status: granted ? 'granted' : 'denied', at: now, source: from, evidence });
+    changes.push({ owner: source.owner, subject, purpose, status: granted ? 'granted' : 'denied', at, source: from, evidence });
   };
   for (const [purpose, status] of Object.entries(event.consent ?? {})) {
     if (!ctx.policy.purposes.has(purpose)) {
