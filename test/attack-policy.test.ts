@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPolicy } from '../src/policy/policy-compiler.js';
-import { ROOT, tempDir } from './support.js';
+import { example, ROOT, tempDir } from './support.js';
 
 /** Ten aliases per level, seven levels: ten million nodes once expanded. */
 function aliasBomb(): string {
@@ -34,4 +34,27 @@ test('policy check on a YAML alias bomb exits 1 naming the file', () => {
   const output = run.stdout + run.stderr;
   assert.match(output, /bomb\.yaml:1: invalid YAML/);
   assert.doesNotMatch(output, /internal error/);
+});
+
+test('a processor token digest equal to a source write key digest is refused', () => {
+  const text = readFileSync(example('policy.yaml'), 'utf8');
+  const webKey = /write_key_sha256: ([0-9a-f]{64})/.exec(text)?.[1];
+  assert.ok(webKey);
+  const shared = text.replace(/(ads-ranker:[\s\S]*?token_sha256: )[0-9a-f]{64}/, `$1${webKey}`);
+  assert.notEqual(shared, text);
+  const { policy, issues } = checkPolicy(shared, 'shared.yaml');
+  assert.equal(policy, null);
+  assert.equal(issues.length, 1);
+  assert.match(issues[0]?.path ?? '', /^shared\.yaml:\d+$/);
+  assert.match(issues[0]?.message ?? '', /processors\.ads-ranker\.token_sha256.*sources\.web\.write_key_sha256/);
+});
+
+test('two processors with the same token digest are refused', () => {
+  const text = readFileSync(example('policy.yaml'), 'utf8');
+  const ranker = /ads-ranker:[\s\S]*?token_sha256: ([0-9a-f]{64})/.exec(text)?.[1];
+  assert.ok(ranker);
+  const shared = text.replace(/(bi-export:[\s\S]*?token_sha256: )[0-9a-f]{64}/, `$1${ranker}`);
+  const { policy, issues } = checkPolicy(shared, 'shared.yaml');
+  assert.equal(policy, null);
+  assert.match(issues[0]?.message ?? '', /bi-export.*ads-ranker/);
 });
