@@ -15,4 +15,5 @@ export const benchmarks: readonly Benchmark[] = [
   erasureGrowth,
   erasureGrowthPg,
   auditVerifyVsSha256,
+  httpIngestVsNoop,
 ];
