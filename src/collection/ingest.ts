@@ -222,12 +222,14 @@ function consentsOf(
   const changes: ConsentChange[] = [];
   const add = (purpose: string, granted: boolean, from: string, evidence: string | null): void => {
     if (subject === null) return;
-    changes.push({ owner: source.owner, subject, purpose, status: granted ? 'granted' : 'denied', at, source: from, evidence });
+    const status = granted ? 'granted' : 'denied';
+    changes.push({ owner: source.owner, subject, purpose, status, at, source: from, evidence });
   };
   for (const [purpose, status] of Object.entries(event.consent ?? {})) {
     if (!ctx.policy.purposes.has(purpose)) {
       const path = childPath(`data[${index}].consent`, purpose);
-      return { issue: { code: 'invalid_consent', path, message: `unknown purpose ${nameOf(purpose)} in consent` } };
+      const message = `unknown purpose ${nameOf(purpose)} in consent`;
+      return { issue: { code: 'invalid_consent', path, message } };
     }
     add(purpose, status === 'granted', 'event', null);
   }

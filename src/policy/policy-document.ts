@@ -41,7 +41,8 @@ export class PolicyDocument {
       return this.#doc.toJS();
     } catch (error) {
       const reason = error instanceof Error ? firstLine(error.message) : 'cannot be read';
-      this.issues.push({ code: 'yaml', path: `${this.file}:1`, message: `invalid YAML: ${reason}` });
+      const message = `invalid YAML: ${reason}`;
+      this.issues.push({ code: 'yaml', path: `${this.file}:1`, message });
       return null;
     }
   }
