@@ -98,6 +98,42 @@ describe('postgres store against a server', { skip: missing }, () => {
     }
   });
 
+  it('indexes the identifiers of records stored before they were indexed', async () => {
+    const schema = `connect_${process.pid}_identifiers`;
+    const store = await PostgresStore.connect(url, { schema });
+    try {
+      const label = await store.internLabel({
+        purposes: ['ads'], categories: [], source: 'web', jurisdiction: 'US', flags: [],
+      });
+      const data = { user_data: { em: ['s1', 'em-2'], ph: ['ph-1'], fbp: 'fb.1' } };
+      await store.commit({
+        records: [{
+          dataset: 'events', owner: 'o1', labelId: label, subjects: ['s1'],
+          collectedAt: 1, expiresAt: null, dedupeKey: null, json: JSON.stringify(data),
+        }],
+        audit: [],
+      });
+      const version = POSTGRES_MIGRATIONS
+        .find((m) => m.sql.includes('TABLE record_identifiers'))?.version;
+      assert.ok(version);
+      await scalar(`DROP TABLE ${schema}.record_identifiers`);
+      await scalar(`DELETE FROM ${schema}.schema_migrations WHERE version = ${version}`);
+    } finally {
+      await store.close();
+    }
+    const reopened = await PostgresStore.connect(url, { schema });
+    try {
+      assert.equal(await scalar(`SELECT count(*) FROM ${schema}.record_identifiers`), 2);
+      const datasets = await reopened.subjectDatasets('o1', 'ph-1');
+      assert.deepEqual(datasets, [{ owner: 'o1', dataset: 'events', rows: 1 }]);
+      assert.deepEqual(await reopened.subjectDatasets('o1', 'em-2'), datasets);
+      assert.deepEqual(await reopened.subjectDatasets('o1', 'fb.1'), []);
+    } finally {
+      await reopened.close();
+      await dropSchema(schema);
+    }
+  });
+
   it('maps a statement that runs too long to timeout', async () => {
     const schema = `connect_${process.pid}_timeout`;
     const store = await PostgresStore.connect(url, { schema, statementTimeoutMs: 200 });

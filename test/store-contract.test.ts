@@ -446,6 +446,36 @@ function contract(kind: StoreCase): void {
     assertValidChain(await wholeChain(store));
   }));
 
+  it('erases a record named by one of its other identifiers', withStore(kind, async (store, fixture) => {
+    const label = await store.internLabel(ADS);
+    const both = await put(store, record(label, { subjects: ['s1'], identifiers: ['phone-1', 'em-2'] }));
+    const other = await put(store, record(label, { subjects: ['s2'], identifiers: ['phone-2'] }));
+    const elsewhere = await put(store, record(label, { owner: 'o2', identifiers: ['phone-1'] }));
+    const derived = await store.commit({
+      flow: flow('audience'),
+      records: [record(label, { dataset: 'audience', subjects: [], sources: [both] })],
+      audit: [],
+    });
+    assert.deepEqual(await store.subjectDatasets('o1', 'phone-1'), [
+      { owner: 'o1', dataset: 'events', rows: 1 },
+    ]);
+
+    const result = await store.erase({
+      owner: 'o1', subject: 'phone-1', now: NOW, destinations: DESTINATIONS, audit: eraseAudit,
+    });
+
+    assert.deepEqual(result.rows, { events: 1 });
+    assert.deepEqual(result.derivedRows, { audience: 1 });
+    const derivedIds = derived.recordIds.filter((id): id is number => id !== null);
+    assert.equal(derivedIds.length, 1);
+    assert.equal((await store.recordsById('o1', [both, ...derivedIds])).length, 0);
+    assert.equal((await store.recordsById('o1', [other])).length, 1);
+    assert.equal((await store.recordsById('o2', [elsewhere])).length, 1);
+    assert.equal(await fixture.count(
+      "SELECT count(*) AS n FROM record_identifiers WHERE owner = 'o1' AND identifier = 'em-2'"), 0);
+    assert.deepEqual(await store.subjectDatasets('o1', 'em-2'), []);
+  }));
+
   it('keeps every consent change of a subject in order', withStore(kind, async (store) => {
     await store.commit({
       consents: [consent('s1', 'granted', 5), consent('s1', 'withdrawn', 7), consent('s2', 'granted', 6)],

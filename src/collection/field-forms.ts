@@ -9,8 +9,8 @@ import type { HashedField } from './normalize.js';
  * An email without an `@` or a phone of a few digits ("n/a", "0") is not an
  * identifier: hashing it would merge unrelated people into one subject.
  */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MIN_PHONE_DIGITS = 7;
+const SPACE = /\s/;
 const NOT_DIGIT = /\D+/g;
 const LEADING_ZEROS = /^0+/;
 const PUNCTUATION = /[\p{P}\p{S}]+/gu;
@@ -41,7 +41,18 @@ export const FIELD_FORMS: Readonly<
 
 function normalizeEmail(value: string): string {
   const lower = value.toLowerCase();
-  return EMAIL.test(lower) ? lower : '';
+  return isEmailShape(lower) ? lower : '';
+}
+
+/**
+ * One `@` after a local part, no spaces, a dot inside the domain. Checked
+ * by position: a backtracking pattern is quadratic in a long value.
+ */
+function isEmailShape(value: string): boolean {
+  const at = value.indexOf('@');
+  if (at < 1 || value.includes('@', at + 1) || SPACE.test(value)) return false;
+  const dot = value.indexOf('.', at + 2);
+  return dot !== -1 && dot < value.length - 1;
 }
 
 function normalizePhone(value: string): string {

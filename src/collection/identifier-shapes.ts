@@ -8,7 +8,8 @@
 /** What a plaintext identifier looks like, phrased for a message. */
 export type IdentifierKind = 'an email' | 'a phone number';
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/u;
+const LOCAL_END = /[\p{L}\p{N}._%+-]$/u;
+const DOMAIN = /[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/uy;
 const PHONE = /(?<![\w.+-])\+?\(?\d[\d\s().-]{6,}\d(?![\w:])/g;
 const DIGIT_GROUP = /\d+/g;
 const PHONE_HINT = /phone|mobile|tel|msisdn|cell/i;
@@ -23,8 +24,22 @@ const MIN_DIGITS = 7;
  * @example identifierKindOf('call +82 10-1234-5678') // 'a phone number'
  */
 export function identifierKindOf(text: string): IdentifierKind | null {
-  if (text.includes('@') && EMAIL.test(text)) return 'an email';
+  if (hasEmail(text)) return 'an email';
   return hasPhone(text) ? 'a phone number' : null;
+}
+
+/**
+ * An email is a local-part character, an `@` and a domain. Each `@` is
+ * checked where it stands: an unanchored pattern would rescan the text
+ * from every start, quadratic in a long value with no domain after all.
+ */
+function hasEmail(text: string): boolean {
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    if (at === 0 || !LOCAL_END.test(text.slice(Math.max(0, at - 2), at))) continue;
+    DOMAIN.lastIndex = at + 1;
+    if (DOMAIN.test(text)) return true;
+  }
+  return false;
 }
 
 /** True when a key's name says its value is a phone (`customer_phone`). */

@@ -6,10 +6,11 @@ import type { Issue } from '../errors.js';
 import type { CompiledSource } from '../policy/policy-types.js';
 import type { AuditInput, ConsentChange, NewRecord } from '../store/store.js';
 import type { CapiEvent } from './capi-event.js';
+import { childPath, nameOf } from './key-path.js';
 import { labelFor } from './label-cache.js';
 import type { LabelFacts } from './labeler.js';
-import { createSensitiveScanner } from './sensitive-scan.js';
-import type { SensitiveScanner } from './sensitive-scan.js';
+import { otherIdentifiersOf } from './normalize.js';
+import { scannerFor } from './policy-scanner.js';
 import { screenEvent } from './screen-event.js';
 
 /** One input item: an event, a customer-list row, or what could not be read. */
@@ -56,8 +57,6 @@ interface Pending {
   readonly eventId: string | null;
   readonly consents: readonly ConsentChange[];
 }
-
-const scanners = new WeakMap<object, SensitiveScanner>();
 
 /**
  * Screens, labels and stores events or customer-list rows from a source.
@@ -136,7 +135,8 @@ async function screenCapi(
   index: number,
   value: unknown,
 ): Promise<Pending | { issue: Issue }> {
-  const screened = screenEvent(value, index, { scanner: scannerFor(ctx), keepPlain: source.keepPlain });
+  const scanner = scannerFor(ctx.policy);
+  const screened = screenEvent(value, index, { scanner, keepPlain: source.keepPlain });
   if (!screened.ok) return { issue: screened.issue };
   const event = screened.event;
   const now = ctx.now();
@@ -147,7 +147,10 @@ async function screenCapi(
     country: screened.country,
     fields: Object.keys(event.user_data),
   };
-  const consents = consentsOf(ctx, source, event, screened.subject, index, now);
+  // Consent counts from when the event happened, never later than now: a
+  // retried or late event cannot undo a withdrawal recorded after it.
+  const consentAt = Math.min(event.event_time * 1000, now);
+  const consents = consentsOf(ctx, source, event, screened.subject, index, consentAt);
   if ('issue' in consents) return consents;
   const stamped = await labelFor(ctx, source, facts, now);
   const { tcf: _tcf, consent: _consent, ...stored } = event;
@@ -164,6 +167,7 @@ async function screenCapi(
       expiresAt: stamped.expiresAt,
       dedupeKey: screened.dedupeKey,
       json: JSON.stringify(stored),
+      identifiers: otherIdentifiersOf(event.user_data),
     },
   };
 }
@@ -201,6 +205,7 @@ async function screenRow(
       expiresAt: stamped.expiresAt,
       dedupeKey: `row:${createHash('sha256').update(json).digest('hex')}`,
       json,
+      identifiers: otherIdentifiersOf(row.userData),
     },
   };
 }
@@ -212,16 +217,19 @@ function consentsOf(
   event: CapiEvent,
   subject: string | null,
   index: number,
-  now: number,
+  at: number,
 ): { changes: ConsentChange[] } | { issue: Issue } {
   const changes: ConsentChange[] = [];
   const add = (purpose: string, granted: boolean, from: string, evidence: string | null): void => {
     if (subject === null) return;
-    changes.push({ owner: source.owner, subject, purpose, status: granted ? 'granted' : 'denied', at: now, source: from, evidence });
+    const status = granted ? 'granted' : 'denied';
+    changes.push({ owner: source.owner, subject, purpose, status, at, source: from, evidence });
   };
   for (const [purpose, status] of Object.entries(event.consent ?? {})) {
     if (!ctx.policy.purposes.has(purpose)) {
-      return { issue: { code: 'invalid_consent', path: `data[${index}].consent.${purpose}`, message: `unknown purpose '${purpose}' in consent` } };
+      const path = childPath(`data[${index}].consent`, purpose);
+      const message = `unknown purpose ${nameOf(purpose)} in consent`;
+      return { issue: { code: 'invalid_consent', path, message } };
     }
     add(purpose, status === 'granted', 'event', null);
   }
@@ -308,13 +316,4 @@ function consentAudit(
 
 function rejectionOf(index: number, issue: Issue): Rejection {
   return { index, code: issue.code, message: `${issue.path}: ${issue.message}` };
-}
-
-function scannerFor(ctx: EngineContext): SensitiveScanner {
-  let scanner = scanners.get(ctx.policy);
-  if (!scanner) {
-    scanner = createSensitiveScanner({ extraTerms: ctx.policy.specialTerms });
-    scanners.set(ctx.policy, scanner);
-  }
-  return scanner;
 }

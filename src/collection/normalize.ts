@@ -7,7 +7,9 @@
 import { hash } from 'node:crypto';
 import type { Issue } from '../errors.js';
 import { FIELD_FORMS } from './field-forms.js';
+import { identifierKindOf } from './identifier-shapes.js';
 import { childPath, indexPath, nameOf } from './key-path.js';
+import { readableText } from './scan-text.js';
 
 /** `user_data` fields that are stored only as SHA-256 digests. */
 export const HASHED_FIELDS = [
@@ -112,19 +114,37 @@ export function hashValues(
 
 /**
  * The country of a raw value, ISO 3166 alpha-2 in upper case, or null when
- * the value is not one (or is already hashed).
+ * the value is not one. Ad platforms ask for the country hashed, and a
+ * label needs the place, so a digest of a two-letter code is read back.
+ *
+ * @example countryOf(sha256Hex('de')); // 'DE'
  */
 export function countryOf(raw: string): string | null {
   const normal = normalizeField('country', raw);
-  if (normal === null || isSha256Hex(normal)) return null;
-  return normal.toUpperCase();
+  if (normal === null) return null;
+  const code = isSha256Hex(normal) ? countryOfDigest(normal) : normal;
+  return code === undefined ? null : code.toUpperCase();
+}
+
+let countryDigests: ReadonlyMap<string, string> | null = null;
+
+/** The two-letter code whose digest this is; there are only 676. */
+function countryOfDigest(digest: string): string | undefined {
+  if (countryDigests === null) {
+    const out = new Map<string, string>();
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    for (const a of letters) for (const b of letters) out.set(sha256Hex(a + b), a + b);
+    countryDigests = out;
+  }
+  return countryDigests.get(digest);
 }
 
 /**
  * Hashes a raw `user_data` object. Hashed fields become arrays of digests
  * (values that normalize to nothing are dropped); plain fields are kept
- * only when `keepPlain` lists them; unknown keys and values of the wrong
- * type are reported as `invalid_event` issues. The country is read before
+ * only when `keepPlain` lists them, and one holding an email or a phone
+ * number is a `plaintext_identifier` issue; unknown keys and values of the
+ * wrong type are reported as `invalid_event` issues. The country is read before
  * hashing, because a label needs the jurisdiction.
  *
  * @example
@@ -150,8 +170,12 @@ export function hashUserData(
       if (digests.length > 0) out[key] = digests;
     } else if (isPlainField(key)) {
       if (!options.keepPlain.has(key) || value === undefined) continue;
-      if (typeof value === 'string') out[key] = value;
-      else issues.push(invalid(path, `${key} must be a string`));
+      if (typeof value !== 'string') {
+        issues.push(invalid(path, `${key} must be a string`));
+        continue;
+      }
+      issues.push(...plainIdentifierIn(key, value, path));
+      out[key] = value;
     } else {
       issues.push(invalid(path, `unknown user_data field ${nameOf(key)}`));
     }
@@ -174,6 +198,27 @@ export function subjectOf(
   return null;
 }
 
+/**
+ * Every hashed email, phone and external id of hashed `user_data` other
+ * than its subject: the same person may be named by any of them in an
+ * erasure request.
+ *
+ * @example otherIdentifiersOf({ em: [a, b], ph: [c] }); // [b, c]
+ */
+export function otherIdentifiersOf(
+  userData: Readonly<Record<string, readonly string[] | string>>,
+): string[] {
+  const subject = subjectOf(userData);
+  const out = new Set<string>();
+  for (const field of ['em', 'ph', 'external_id'] as const) {
+    const value = userData[field];
+    for (const id of typeof value === 'string' ? [value] : value ?? []) {
+      if (id !== '' && id !== subject) out.add(id);
+    }
+  }
+  return [...out];
+}
+
 function stringsOf(value: unknown, path: string, issues: Issue[]): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [value];
@@ -187,6 +232,18 @@ function stringsOf(value: unknown, path: string, issues: Issue[]): string[] {
     else issues.push(invalid(indexPath(path, i), 'must be a string'));
   });
   return out;
+}
+
+/**
+ * A plain field is stored as sent, so an email or a phone number in it
+ * would be stored in the clear. An IP address can look like a grouped
+ * phone number; only an email counts there.
+ */
+function plainIdentifierIn(key: PlainField, value: string, path: string): Issue[] {
+  const kind = identifierKindOf(readableText(value));
+  if (kind === null || (kind === 'a phone number' && key === 'client_ip_address')) return [];
+  const message = `plaintext identifier (${kind}) in ${key}`;
+  return [{ code: 'plaintext_identifier', path, message }];
 }
 
 function firstCountry(values: readonly string[]): string | null {

@@ -1,6 +1,6 @@
 /**
  * Text as the scanner reads it: URL encoding undone (twice-encoded too),
- * camelCase names split into words.
+ * look-alike forms folded, camelCase names split into words.
  */
 
 const ENCODED = /%[0-9a-f]{2}/i;
@@ -25,6 +25,21 @@ function decodeRun(run: string): string {
   }
 }
 
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * Decoded as by {@link decodeIfEncoded}, then with compatibility forms
+ * folded (fullwidth `ＨＩＶ`, `＠`) and invisible characters removed (zero
+ * width spaces, soft hyphens), so neither hides a term or an identifier.
+ *
+ * @example readableText('h\u00adiv%20test') // 'hiv test'
+ */
+export function readableText(text: string): string {
+  const decoded = decodeIfEncoded(text);
+  if (!NOT_ASCII.test(decoded)) return decoded;
+  return decoded.normalize('NFKC').replace(INVISIBLE, '');
+}
+
 /** The URL, or null when the text does not parse as one. */
 export function parseUrl(text: string): URL | null {
   try {
@@ -35,12 +50,16 @@ export function parseUrl(text: string): URL | null {
 }
 
 const CAMEL = /(\p{Ll})(\p{Lu})/gu;
+const ACRONYM = /(\p{Lu})(\p{Lu}\p{Ll})/gu;
 const NOT_ASCII = /[^\x00-\x7f]/;
 
-/** `hivStatus` to `hiv Status`, so that terms end at a camelCase hump. */
+/**
+ * `hivStatus` to `hiv Status` and `HIVTest` to `HIV Test`, so that terms
+ * end at a camelCase hump or where an acronym meets a word.
+ */
 export function splitWords(text: string): string {
   const humped = hasHump(text) || NOT_ASCII.test(text);
-  return humped ? text.replace(CAMEL, '$1 $2') : text;
+  return humped ? text.replace(CAMEL, '$1 $2').replace(ACRONYM, '$1 $2') : text;
 }
 
 function hasHump(text: string): boolean {
@@ -49,6 +68,11 @@ function hasHump(text: string): boolean {
     if (code < 65 || code > 90) continue;
     const before = text.charCodeAt(i - 1);
     if (before >= 97 && before <= 122) return true;
+    if (before >= 65 && before <= 90 && isLowerAscii(text.charCodeAt(i + 1))) return true;
   }
   return false;
+}
+
+function isLowerAscii(code: number): boolean {
+  return code >= 97 && code <= 122;
 }

@@ -8,7 +8,7 @@
 import type { Issue } from '../errors.js';
 import { identifierKindOf, isPhoneKey, isPhoneValue } from './identifier-shapes.js';
 import { isShowableKey } from './key-path.js';
-import { decodeIfEncoded, parseUrl, splitWords } from './scan-text.js';
+import { parseUrl, readableText, splitWords } from './scan-text.js';
 import { categoryName } from './special-terms.js';
 import { categoryIndexOf, compileTermPattern } from './term-pattern.js';
 import type { TermPattern } from './term-pattern.js';
@@ -26,6 +26,12 @@ export interface SensitiveScanner {
    * for `custom_data` nested too deep to scan.
    */
   scanEvent(event: Readonly<Record<string, unknown>>, path: string): Issue | null;
+  /**
+   * The first finding anywhere in a JSON value (keys and strings), such as
+   * a derived row's data, or null. `path` names the value, such as
+   * `rows[3]`, and `name` its field, such as `data`.
+   */
+  scanData(value: unknown, path: string, name: string): Issue | null;
   /** The special category a text reveals, or null. */
   categoryOf(text: string): string | null;
 }
@@ -90,8 +96,12 @@ class Scanner implements SensitiveScanner {
       ?? this.#scanCustomData(event, path);
   }
 
+  scanData(value: unknown, path: string, name: string): Issue | null {
+    return this.#walk(value, [name], path, 0, false);
+  }
+
   categoryOf(text: string): string | null {
-    const group = this.#groupOf(splitWords(decodeIfEncoded(text)));
+    const group = this.#groupOf(splitWords(readableText(text)));
     return group === null ? null : (this.#categories[group] ?? null);
   }
 
@@ -105,7 +115,7 @@ class Scanner implements SensitiveScanner {
   #scanEventId(event: Readonly<Record<string, unknown>>, base: string): Issue | null {
     const id = event['event_id'];
     if (typeof id !== 'string') return null;
-    const found = identifierIn(decodeIfEncoded(id));
+    const found = identifierIn(readableText(id));
     return found && issue(found, `${base}.event_id`, 'in the event id');
   }
 
@@ -122,7 +132,9 @@ class Scanner implements SensitiveScanner {
   }
 
   #scanUrlParts(url: URL, path: string): Issue | null {
-    const userInfo = identifierIn(decodeIfEncoded(`${url.username}:${url.password}`));
+    const userInfo = identifierIn(readableText(`${url.username}:${url.password}`))
+      ?? identifierIn(readableText(`${url.username}@${url.hostname}`))
+      ?? identifierIn(readableText(`${url.password}@${url.hostname}`));
     if (userInfo) return issue(userInfo, path, 'in the URL user info');
     const inPath = this.#inValue(url.pathname);
     if (inPath) return issue(inPath, path, 'in the URL path');
@@ -213,7 +225,7 @@ class Scanner implements SensitiveScanner {
    */
   #inName(text: string): Finding | null {
     if (this.#cleanNames.has(text)) return null;
-    const decoded = decodeIfEncoded(text);
+    const decoded = readableText(text);
     const found = this.#specialIn(splitWords(decoded)) ?? identifierIn(decoded);
     if (found === null && isShowableKey(text)) this.#rememberClean(text);
     return found;
@@ -226,8 +238,8 @@ class Scanner implements SensitiveScanner {
 
   #inValue(text: string): Finding | null {
     if (text === '') return null;
-    const decoded = decodeIfEncoded(text);
-    return this.#specialIn(decoded) ?? identifierIn(decoded);
+    const decoded = readableText(text);
+    return this.#specialIn(splitWords(decoded)) ?? identifierIn(decoded);
   }
 
   #specialIn(text: string): Finding | null {
@@ -265,7 +277,7 @@ function tooDeep(base: string, trail: Trail): Issue {
   return {
     code: 'invalid_event',
     path: `${base}.${relative}`,
-    message: `custom_data nests deeper than ${MAX_CUSTOM_DATA_DEPTH} levels`,
+    message: `${String(trail[0])} nests deeper than ${MAX_CUSTOM_DATA_DEPTH} levels`,
   };
 }
 

@@ -42,12 +42,18 @@ export class Guard {
     this.consents = new ConsentView();
   }
 
-  /** Resolves the processor and the purpose once, for many record checks. */
+  /**
+   * Resolves the processor and the purpose once, for many record checks.
+   * Only pairs the policy declares are remembered, so callers sending
+   * names of their own cannot grow the cache without bound.
+   */
   prepare(request: PurposeRequest): PreparedCheck {
     const key = `${request.processor}\u0000${request.purpose}`;
-    let check = this.#prepared.get(key);
-    if (!check) {
-      check = new PreparedCheck(this, request);
+    const known = this.#prepared.get(key);
+    if (known) return known;
+    const check = new PreparedCheck(this, request);
+    const { processors, purposes } = this.policy;
+    if (processors.has(request.processor) && purposes.has(request.purpose)) {
       this.#prepared.set(key, check);
     }
     return check;

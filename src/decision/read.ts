@@ -2,6 +2,7 @@ import type { EngineContext } from '../engine/context.js';
 import { PurposeGuardError } from '../errors.js';
 import type { LabelClass } from '../label.js';
 import type { ConsentGroup, ReadPlan, StoredRecord } from '../store/store.js';
+import { auditedNames } from './audited-names.js';
 import { deny, ERROR_DENIAL } from './decision.js';
 import type { Decision } from './decision.js';
 
@@ -125,15 +126,16 @@ async function auditRead(
   rows: number,
 ): Promise<void> {
   const owner = ctx.policy.processors.get(request.processor)?.owner ?? null;
+  const names = auditedNames(ctx.policy, request, decision.reason);
   const facts = {
-    processor: request.processor,
-    purpose: request.purpose,
-    dataset: request.dataset,
+    processor: names.processor,
+    purpose: names.purpose,
+    dataset: names.dataset,
     outcome: decision.allowed ? 'allow' : 'deny',
     rule: decision.rule,
-    reason: decision.reason,
+    reason: names.reason,
     rows,
   };
   ctx.log({ type: 'decision', ...facts, allowed: decision.allowed });
-  await ctx.store.appendAudit([{ kind: 'decision', actor: request.processor, owner, data: facts }]);
+  await ctx.store.appendAudit([{ kind: 'decision', actor: names.processor, owner, data: facts }]);
 }

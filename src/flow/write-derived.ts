@@ -1,7 +1,9 @@
+import { scannerFor } from '../collection/policy-scanner.js';
+import { auditedNames, withoutUndeclared } from '../decision/audited-names.js';
 import type { Decision, DecisionRule } from '../decision/decision.js';
 import type { EngineContext } from '../engine/context.js';
 import { PurposeGuardError } from '../errors.js';
-import type { Issue } from '../errors.js';
+import type { ErrorCode, Issue } from '../errors.js';
 import type { CompiledDataset, CompiledPurpose, Reclassification } from '../policy/policy-types.js';
 import { intersect } from '../policy/purpose-mask.js';
 import type { PurposeMask } from '../policy/purpose-mask.js';
@@ -81,6 +83,7 @@ const MAX_REPORTED = 20;
 export async function writeDerived(ctx: EngineContext, request: WriteRequest): Promise<WriteResult> {
   const rows = parseDerivedRows(request.rows, 'rows');
   const target = await resolveTarget(ctx, request);
+  await screenRows(ctx, request, target, rows);
   const declared = await resolveDeclaration(ctx, request, target);
   await ctx.syncLabels();
   const sources = await fetchSources(ctx, target.owner, rows);
@@ -119,6 +122,34 @@ async function resolveTarget(ctx: EngineContext, request: WriteRequest): Promise
   return target;
 }
 
+/**
+ * Row data is screened like collected events: a plaintext identifier or
+ * a special-category term written by a processor is refused in every
+ * mode, since no lineage edge could lead an erasure to it.
+ */
+async function screenRows(
+  ctx: EngineContext,
+  request: WriteRequest,
+  target: Target,
+  rows: readonly DerivedRow[],
+): Promise<void> {
+  const scanner = scannerFor(ctx.policy);
+  for (const [i, row] of rows.entries()) {
+    const found = scanner.scanData(row.data, `rows[${i}]`, 'data');
+    if (found === null) continue;
+    const reason = `${found.path}: ${found.message}`;
+    const violations = [{ row: i, rule: 'flow_violation' as const, reason }];
+    await deny(ctx, request, target, { inputs: [], violations });
+    const message = `${reason}; nothing was written`;
+    throw new PurposeGuardError(errorCodeOf(found), message, { issues: [found] });
+  }
+}
+
+function errorCodeOf(issue: Issue): ErrorCode {
+  const code = issue.code;
+  return code === 'sensitive_data' || code === 'plaintext_identifier' ? code : 'invalid_request';
+}
+
 async function resolveDeclaration(
   ctx: EngineContext,
   request: WriteRequest,
@@ -145,18 +176,25 @@ async function fetchSources(
 ): Promise<Map<number, StoredRecord>> {
   const ids = [...new Set(rows.flatMap((r) => r.from))];
   const found = new Map<number, StoredRecord>();
-  for (const record of await ctx.store.recordsById(owner, ids)) found.set(record.id, record);
+  const now = ctx.now();
+  for (const record of await ctx.store.recordsById(owner, ids)) {
+    // Past its retention a record is unreadable, awaiting removal; it is
+    // no source either.
+    if (record.expiresAt === null || record.expiresAt > now) found.set(record.id, record);
+  }
   const issues: Issue[] = [];
   rows.forEach((row, i) => {
     row.from.forEach((id, j) => {
       if (!found.has(id)) {
         const path = `rows[${i}].from[${j}]`;
-        issues.push({ code: 'unknown_record', path, message: `no record ${id} of owner '${owner}'` });
+        const message = `no record ${id} of owner '${owner}' that has not expired`;
+        issues.push({ code: 'unknown_record', path, message });
       }
     });
   });
   if (issues.length > 0) {
-    const message = `${issues.length} source id(s) name no record of owner '${owner}'; nothing was written`;
+    const message = `${issues.length} source id(s) name no live record of owner '${owner}';`
+      + ' nothing was written';
     throw new PurposeGuardError('invalid_request', message, { issues: issues.slice(0, MAX_REPORTED) });
   }
   return found;
@@ -321,6 +359,7 @@ async function deny(
   target: Target,
   facts: { inputs: readonly string[]; violations: readonly RowViolation[] },
 ): Promise<void> {
+  const names = auditedNames(ctx.policy, request, '');
   const flow: NewFlow = {
     owner: target.owner,
     processor: request.processor,
@@ -329,10 +368,13 @@ async function deny(
     output: target.dataset.name,
     outcome: 'denied',
     outputPurposes: [],
-    reclassification: request.reclassification ?? null,
+    reclassification: names.reclassification ?? null,
     at: ctx.now(),
   };
-  const first = facts.violations[0];
+  const violations = facts.violations.map((v) => ({
+    ...v, reason: withoutUndeclared(ctx.policy, request, v.reason),
+  }));
+  const first = violations[0];
   await ctx.store.commit({
     flow,
     audit: (_ids, flowId) => [{
@@ -344,8 +386,8 @@ async function deny(
         rule: first?.rule ?? 'error',
         reason: first?.reason ?? '',
         rows: request.rows.length,
-        violations: facts.violations.length,
-        rowViolations: facts.violations.slice(0, MAX_REPORTED),
+        violations: violations.length,
+        rowViolations: violations.slice(0, MAX_REPORTED),
         via: request.actor ?? 'library',
       },
     }],
@@ -362,19 +404,20 @@ async function auditDenial(
   owner: string | null,
   decision: Decision,
 ): Promise<void> {
+  const names = auditedNames(ctx.policy, request, decision.reason);
   const data = {
-    processor: request.processor,
-    purpose: request.purpose,
-    dataset: request.dataset,
+    processor: names.processor,
+    purpose: names.purpose,
+    dataset: names.dataset,
     outcome: 'denied',
     rule: decision.rule,
-    reason: decision.reason,
+    reason: names.reason,
     rows: request.rows.length,
     via: request.actor ?? 'library',
   };
-  await ctx.store.appendAudit([{ kind: 'violation', actor: request.processor, owner, data }]);
-  logFlow(ctx, request, {
-    output: request.dataset, outcome: 'denied', rows: 0, reason: decision.reason,
+  await ctx.store.appendAudit([{ kind: 'violation', actor: names.processor, owner, data }]);
+  logFlow(ctx, { ...request, ...names }, {
+    output: names.dataset, outcome: 'denied', rows: 0, reason: names.reason,
   });
 }
 

@@ -107,6 +107,7 @@ class Compiler {
   #categories = new Map<string, CompiledCategory>();
   #owners = new Set<string>();
   #datasets = new Map<string, CompiledDataset>();
+  readonly #tokenDigests = new Map<string, string>();
 
   constructor(doc: PolicyDocument, text: string) {
     this.#doc = doc;
@@ -551,13 +552,24 @@ class Compiler {
     return owner;
   }
 
+  /**
+   * A token digest. Each digest may name one principal only: a token shared
+   * by two would authenticate as whichever is checked first.
+   */
   #sha(path: PathKey[], value: unknown): string | null {
     const text = readString(this.#doc, path, value);
     if (text === null) return null;
+    const name = path.join('.');
     if (!SHA256.test(text)) {
-      this.#doc.report(path, `'${path.join('.')}' must be a lowercase SHA-256 hex digest (never a plaintext token)`);
+      this.#doc.report(path, `'${name}' must be a lowercase SHA-256 hex digest (never a plaintext token)`);
       return null;
     }
+    const holder = this.#tokenDigests.get(text);
+    if (holder !== undefined) {
+      this.#doc.report(path, `'${name}' is the same digest as '${holder}': each token names one principal`);
+      return null;
+    }
+    this.#tokenDigests.set(text, name);
     return text;
   }
 

@@ -32,7 +32,19 @@ export class PolicyDocument {
         : `invalid YAML: ${firstLine(error.message)}`;
       this.issues.push({ code: 'yaml', path: `${file}:${line}`, message });
     }
-    this.root = this.#doc.errors.length > 0 ? null : this.#doc.toJS();
+    this.root = this.#doc.errors.length > 0 ? null : this.#toJS();
+  }
+
+  /** The plain value; aliases that expand too far are an issue, not a crash. */
+  #toJS(): unknown {
+    try {
+      return this.#doc.toJS();
+    } catch (error) {
+      const reason = error instanceof Error ? firstLine(error.message) : 'cannot be read';
+      const message = `invalid YAML: ${reason}`;
+      this.issues.push({ code: 'yaml', path: `${this.file}:1`, message });
+      return null;
+    }
   }
 
   /** `file:line` of the value at `path`, or of its nearest ancestor. */

@@ -26,8 +26,9 @@ export interface Store {
   /** Every consent change of a subject, oldest first. */
   consentHistory(owner: string, subject: string): Promise<ConsentChange[]>;
 
-  /** Removes a subject's records, everything derived from them, and
-   * their consent; queues downstream removals; audits it. */
+  /** Removes a subject's records (those whose subjects or identifiers
+   * name them), everything derived from them, and their consent; queues
+   * downstream removals; audits it. */
   erase(request: EraseRequest): Promise<EraseResult>;
   /** The same for every record past its expiry at `request.now`. */
   expire(request: ExpireRequest): Promise<EraseResult>;
@@ -70,6 +71,12 @@ export interface NewRecord {
   readonly json: string;
   /** Ids of the records this one was derived from. */
   readonly sources?: readonly number[];
+  /**
+   * Hashed identifiers the record holds besides its subjects (a second
+   * email, the phone next to an email): an erasure or a lineage question
+   * named by any of them finds the record.
+   */
+  readonly identifiers?: readonly string[];
 }
 
 export interface StoredRecord {

@@ -60,7 +60,8 @@ function parseLimit(text: string | undefined): number | undefined {
 }
 
 function parseWhere(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a field named __proto__ must filter, not vanish.
+  const out = Object.create(null) as Record<string, string>;
   for (const item of Array.isArray(value) ? value : []) {
     const text = String(item);
     const eq = text.indexOf('=');

@@ -76,7 +76,8 @@ function parseWhere(value: unknown): Record<string, string | number | boolean> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new PurposeGuardError('invalid_request', 'where must be an object of field: value');
   }
-  const out: Record<string, string | number | boolean> = {};
+  // No prototype: a field named __proto__ must filter, not vanish.
+  const out = Object.create(null) as Record<string, string | number | boolean>;
   for (const [key, v] of Object.entries(value)) {
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
       throw new PurposeGuardError('invalid_request', `where.${key} must be a string, number or boolean`);

@@ -10,6 +10,11 @@ export interface Removed {
   derivedRows: Record<string, number>;
 }
 
+/** Ids of the records of subject `$2`: as subject, co-subject or identifier. */
+export const SUBJECT_RECORDS = `SELECT id FROM records WHERE owner = $1 AND subject = $2
+  UNION SELECT record_id FROM record_subjects WHERE owner = $1 AND subject = $2
+  UNION SELECT record_id FROM record_identifiers WHERE owner = $1 AND identifier = $2`;
+
 /** Deletes records and, through lineage, everything derived from them. */
 export async function removeWithDescendants(
   db: pg.PoolClient,
@@ -47,6 +52,10 @@ async function deleteRecords(
   );
   await db.query(
     'DELETE FROM record_subjects WHERE owner = $1 AND record_id = ANY($2::bigint[])',
+    [owner, ids],
+  );
+  await db.query(
+    'DELETE FROM record_identifiers WHERE owner = $1 AND record_id = ANY($2::bigint[])',
     [owner, ids],
   );
   await db.query(

@@ -129,4 +129,28 @@ CREATE TABLE audit_log (
     version: 3,
     sql: 'CREATE INDEX audit_by_kind ON audit_log (kind, seq);',
   },
+  {
+    // An erasure named by any identifier a record holds must find it, not
+    // only by the one identifier chosen as its subject.
+    version: 4,
+    sql: `
+CREATE TABLE record_identifiers (
+  owner TEXT NOT NULL,
+  identifier TEXT NOT NULL,
+  record_id BIGINT NOT NULL,
+  PRIMARY KEY (owner, identifier, record_id)
+);
+CREATE INDEX record_identifiers_by_record ON record_identifiers (owner, record_id);
+INSERT INTO record_identifiers (owner, identifier, record_id)
+SELECT r.owner, v.value, r.id
+FROM records r
+CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(r.data::jsonb -> 'user_data') = 'object'
+  THEN r.data::jsonb -> 'user_data' ELSE '{}'::jsonb END) f
+CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.value) = 'array'
+  THEN f.value ELSE '[]'::jsonb END) v
+WHERE f.key IN ('em', 'ph', 'external_id') AND v.value IS DISTINCT FROM r.subject
+  AND NOT EXISTS (SELECT 1 FROM lineage_edges e WHERE e.owner = r.owner AND e.output_id = r.id)
+ON CONFLICT DO NOTHING;
+`,
+  },
 ];

@@ -32,6 +32,7 @@ import {
   groupByOwner,
   queueRemovals,
   removeWithDescendants,
+  SUBJECT_RECORDS,
   subjectsIn,
   tombstoneConsent,
 } from './postgres-erase.js';
@@ -220,11 +221,7 @@ export class PostgresStore implements Store {
   async erase(request: EraseRequest): Promise<EraseResult> {
     return this.#transaction(async (db) => {
       await lockWriters(db);
-      const direct = await rowsOf(db,
-        `SELECT id FROM records WHERE owner = $1 AND subject = $2
-         UNION SELECT record_id FROM record_subjects WHERE owner = $1 AND subject = $2`,
-        [request.owner, request.subject],
-      );
+      const direct = await rowsOf(db, SUBJECT_RECORDS, [request.owner, request.subject]);
       const ids = direct.map((r) => Number(r['id']));
       const removed = await removeWithDescendants(db, request.owner, ids);
       const consentRecords = await tombstoneConsent(db, request.owner, request.subject);
@@ -273,8 +270,7 @@ export class PostgresStore implements Store {
   async subjectDatasets(owner: string, subject: string): Promise<DatasetCount[]> {
     const rows = await this.#rows(
       `SELECT owner, dataset, count(*) AS n FROM records WHERE owner = $1 AND id IN (
-         SELECT id FROM records WHERE owner = $1 AND subject = $2
-         UNION SELECT record_id FROM record_subjects WHERE owner = $1 AND subject = $2)
+         ${SUBJECT_RECORDS})
        GROUP BY owner, dataset ORDER BY dataset COLLATE "C"`,
       [owner, subject],
     );

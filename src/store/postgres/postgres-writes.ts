@@ -44,6 +44,7 @@ export async function writeRecord(
   if (row === undefined) return null;
   const id = Number(row['id']);
   if (multi) await insertSubjects(db, record.owner, record.subjects, id);
+  if (record.identifiers?.length) await insertIdentifiers(db, record.owner, record.identifiers, id);
   if (flowId !== null) await insertEdges(db, record.owner, record.sources ?? [], id, flowId);
   return id;
 }
@@ -58,6 +59,19 @@ async function insertSubjects(
     `INSERT INTO record_subjects (owner, subject, record_id)
      SELECT $1, s, $3 FROM unnest($2::text[]) AS s ON CONFLICT DO NOTHING`,
     [owner, subjects, id],
+  );
+}
+
+async function insertIdentifiers(
+  db: pg.PoolClient,
+  owner: string,
+  identifiers: readonly string[],
+  id: number,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO record_identifiers (owner, identifier, record_id)
+     SELECT $1, i, $3 FROM unnest($2::text[]) AS i ON CONFLICT DO NOTHING`,
+    [owner, identifiers, id],
   );
 }
 

@@ -149,4 +149,24 @@ CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT N
     version: 4,
     sql: 'CREATE INDEX audit_by_kind ON audit_log (kind, seq);',
   },
+  {
+    // An erasure named by any identifier a record holds must find it, not
+    // only by the one identifier chosen as its subject.
+    version: 5,
+    sql: `
+CREATE TABLE record_identifiers (
+  owner TEXT NOT NULL,
+  identifier TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  PRIMARY KEY (owner, identifier, record_id)
+) WITHOUT ROWID;
+CREATE INDEX record_identifiers_by_record ON record_identifiers (owner, record_id);
+INSERT OR IGNORE INTO record_identifiers (owner, identifier, record_id)
+SELECT r.owner, v.value, r.id
+FROM records r, json_each(r.data, '$.user_data') f, json_each(f.value) v
+WHERE f.key IN ('em', 'ph', 'external_id') AND v.type = 'text'
+  AND v.value IS NOT r.subject
+  AND NOT EXISTS (SELECT 1 FROM lineage_edges e WHERE e.owner = r.owner AND e.output_id = r.id);
+`,
+  },
 ];

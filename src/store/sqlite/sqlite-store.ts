@@ -52,6 +52,7 @@ export class SqliteStore implements Store {
   readonly #db: Db;
   readonly #insertRecord: Statement;
   readonly #insertSubject: Statement;
+  readonly #insertIdentifier: Statement;
   readonly #insertEdge: Statement;
   readonly #insertAudit: Statement;
   readonly #lastAudit: Statement;
@@ -81,6 +82,9 @@ export class SqliteStore implements Store {
     );
     this.#insertSubject = this.#db.prepare(
       'INSERT OR IGNORE INTO record_subjects (owner, subject, record_id) VALUES (?, ?, ?)',
+    );
+    this.#insertIdentifier = this.#db.prepare(
+      'INSERT OR IGNORE INTO record_identifiers (owner, identifier, record_id) VALUES (?, ?, ?)',
     );
     this.#insertEdge = this.#db.prepare(
       `INSERT OR IGNORE INTO lineage_edges (owner, input_id, output_id, flow_id)
@@ -219,10 +223,8 @@ export class SqliteStore implements Store {
 
   async erase(request: EraseRequest): Promise<EraseResult> {
     return this.#db.transaction(() => {
-      const direct = this.#db.prepare(
-        `SELECT id FROM records WHERE owner = ? AND subject = ?
-         UNION SELECT record_id FROM record_subjects WHERE owner = ? AND subject = ?`,
-      ).all(request.owner, request.subject, request.owner, request.subject) as Row[];
+      const direct = this.#db.prepare(SUBJECT_RECORDS)
+        .all({ owner: request.owner, subject: request.subject }) as Row[];
       const removed = this.#removeWithDescendants(request.owner, direct.map((r) => Number(r['id'])));
       const consentRecords = this.#tombstoneConsent(request.owner, request.subject);
       const queued = this.#queueRemovals(request.owner, request.subject, request.destinations, removed, request.now);
@@ -276,9 +278,7 @@ export class SqliteStore implements Store {
 
   async subjectDatasets(owner: string, subject: string): Promise<DatasetCount[]> {
     const rows = this.#db.prepare(
-      `SELECT dataset, count(*) AS n FROM records WHERE id IN (
-         SELECT id FROM records WHERE owner = @owner AND subject = @subject
-         UNION SELECT record_id FROM record_subjects WHERE owner = @owner AND subject = @subject)
+      `SELECT dataset, count(*) AS n FROM records WHERE id IN (${SUBJECT_RECORDS})
        GROUP BY dataset ORDER BY dataset`,
     ).all({ owner, subject }) as Row[];
     return rows.map((r) => ({ owner, dataset: String(r['dataset']), rows: Number(r['n']) }));
@@ -350,6 +350,9 @@ export class SqliteStore implements Store {
     if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
     if (multi) for (const s of record.subjects) this.#insertSubject.run(record.owner, s, id);
+    for (const identifier of record.identifiers ?? []) {
+      this.#insertIdentifier.run(record.owner, identifier, id);
+    }
     if (flowId !== null) {
       for (const input of record.sources ?? []) this.#insertEdge.run(record.owner, input, id, flowId);
     }
@@ -420,12 +423,16 @@ export class SqliteStore implements Store {
     const find = this.#db.prepare('SELECT dataset FROM records WHERE owner = ? AND id = ?');
     const remove = this.#db.prepare('DELETE FROM records WHERE owner = ? AND id = ?');
     const subjects = this.#db.prepare('DELETE FROM record_subjects WHERE owner = ? AND record_id = ?');
+    const identifiers = this.#db.prepare(
+      'DELETE FROM record_identifiers WHERE owner = ? AND record_id = ?',
+    );
     const edges = this.#db.prepare('DELETE FROM lineage_edges WHERE owner = ? AND output_id = ?');
     for (const id of ids) {
       const row = find.get(owner, id) as Row | undefined;
       if (!row) continue;
       remove.run(owner, id);
       subjects.run(owner, id);
+      identifiers.run(owner, id);
       edges.run(owner, id);
       const dataset = String(row['dataset']);
       counts[dataset] = (counts[dataset] ?? 0) + 1;
@@ -497,6 +504,11 @@ function migrate(db: Db): void {
     }).immediate();
   }
 }
+
+/** Ids of the records of `@subject`: as subject, co-subject or identifier. */
+const SUBJECT_RECORDS = `SELECT id FROM records WHERE owner = @owner AND subject = @subject
+  UNION SELECT record_id FROM record_subjects WHERE owner = @owner AND subject = @subject
+  UNION SELECT record_id FROM record_identifiers WHERE owner = @owner AND identifier = @subject`;
 
 function sqliteDialect(): SqlDialect & { values: Record<string, unknown> } {
   const values: Record<string, unknown> = {};
