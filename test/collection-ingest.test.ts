@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { ingest } from '../src/collection/ingest.js';
 import { PurposeGuard } from '../src/engine/purposeguard.js';
 import { createApp } from '../src/server/app.js';
 import { readSharedData, sharedDataPath } from './shared-data.js';
@@ -170,6 +171,22 @@ describe('ingest over HTTP', () => {
       }
       const after = await post(readSharedData('capi/batch-mixed.json'));
       assert.equal(((await after.json()) as Summary).duplicates.length, 5);
+    } finally {
+      await pg.close();
+    }
+  });
+});
+
+describe('summaries of large inputs', () => {
+  test('2,500 junk events list the first 1,000 refusals and count them all', async () => {
+    const pg = await PurposeGuard.open({ policy: POLICY, db: join(tempDir(), 'junk.db') });
+    try {
+      const items = Array.from({ length: 2500 }, (_, index) => ({ index, kind: 'event' as const, value: 0 }));
+      const summary = await ingest(pg.ctx, 'web', items, { actor: 'test' });
+      assert.equal(summary.rejected_count, 2500);
+      assert.equal(summary.rejected.length, 1000);
+      assert.equal(summary.rejected[999]?.index, 999);
+      assert.equal(summary.accepted, 0);
     } finally {
       await pg.close();
     }

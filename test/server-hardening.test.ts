@@ -41,18 +41,29 @@ describe('HTTP limits', () => {
     assert.equal(await countRecords(t.pg, 'events'), 0);
   });
 
-  test('a batch of 1500 events is one transaction with one collection audit entry', async () => {
+  test('a batch of 1000 events is one transaction with one collection audit entry', async () => {
     const wide = createApp(t.pg, { rateLimit: null });
-    const batch = { data: Array.from({ length: 1500 }, (_, i) => purchase(`one-tx-${i}`)) };
+    const batch = { data: Array.from({ length: 1000 }, (_, i) => purchase(`one-tx-${i}`)) };
     const before = await t.pg.store.readAudit({ afterSeq: 0, limit: 100_000 });
     const init = { method: 'POST', headers: bearer('demo-web-key'), body: JSON.stringify(batch) };
     const res = await wide.request('/v1/events', init);
     assert.equal(res.status, 200);
-    assert.equal(((await res.json()) as { accepted: number }).accepted, 1500);
+    assert.equal(((await res.json()) as { accepted: number }).accepted, 1000);
     const entries = await t.pg.store.readAudit({ afterSeq: before.at(-1)?.seq ?? 0, limit: 100_000 });
     const collections = entries.filter((e) => e.kind === 'collection');
     assert.equal(collections.length, 1);
-    assert.equal(collections[0]?.data['accepted'], 1500);
+    assert.equal(collections[0]?.data['accepted'], 1000);
+  });
+
+  test('a batch of 1001 events is refused whole, naming the limit', async () => {
+    const wide = createApp(t.pg, { rateLimit: null });
+    const batch = { data: Array.from({ length: 1001 }, (_, i) => purchase(`too-many-${i}`)) };
+    const before = await countRecords(t.pg, 'events');
+    const init = { method: 'POST', headers: bearer('demo-web-key'), body: JSON.stringify(batch) };
+    const res = await wide.request('/v1/events', init);
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { message: string }).message, /at most 1000 events, not 1001/);
+    assert.equal(await countRecords(t.pg, 'events'), before);
   });
 
   test('a request past its deadline is 503 timeout and commits nothing', async () => {

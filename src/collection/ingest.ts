@@ -35,9 +35,19 @@ export interface IngestSummary {
   readonly dataset: string;
   /** Records committed. Every one counted here is durable. */
   readonly accepted: number;
+  /** The first refusals (at most LISTED_LIMIT); `rejected_count` has them all. */
   readonly rejected: readonly Rejection[];
+  readonly rejected_count: number;
+  /** The first duplicates (at most LISTED_LIMIT); `duplicate_count` has them all. */
   readonly duplicates: readonly { readonly index: number; readonly event_id: string | null }[];
+  readonly duplicate_count: number;
 }
+
+/**
+ * How many refusals and duplicates a summary lists one by one, so a huge
+ * input of junk gets a bounded answer; the counts cover everything.
+ */
+export const LISTED_LIMIT = 1000;
 
 export interface IngestOptions {
   /** Who sent it: `cli`, a source write key, an HTTP client. */
@@ -82,6 +92,8 @@ export async function ingest(
   let accepted = 0;
   let pending: Pending[] = [];
   let seen = 0;
+  let rejectedCount = 0;
+  let duplicateCount = 0;
   let rejectedInChunk = 0;
   const flush = async (): Promise<void> => {
     if (options.signal?.aborted) {
@@ -90,7 +102,8 @@ export async function ingest(
     const result = await commitChunk(ctx, source, pending, options.actor, rejectedInChunk);
     rejectedInChunk = 0;
     accepted += result.accepted;
-    duplicates.push(...result.duplicates);
+    duplicateCount += result.duplicates.length;
+    duplicates.push(...result.duplicates.slice(0, LISTED_LIMIT - duplicates.length));
     pending = [];
     ctx.log({ type: 'progress', task: `ingest ${sourceName}`, done: seen, total: null });
   };
@@ -98,7 +111,8 @@ export async function ingest(
     seen += 1;
     const outcome = await screen(ctx, source, item);
     if ('issue' in outcome) {
-      rejected.push(rejectionOf(item.index, outcome.issue));
+      if (rejected.length < LISTED_LIMIT) rejected.push(rejectionOf(item.index, outcome.issue));
+      rejectedCount += 1;
       rejectedInChunk += 1;
     } else {
       pending.push(outcome);
@@ -106,8 +120,16 @@ export async function ingest(
     if (pending.length >= chunkSize) await flush();
   }
   if (pending.length > 0 || seen === 0) await flush();
-  ctx.log({ type: 'collection', source: sourceName, accepted, rejected: rejected.length, duplicates: duplicates.length });
-  return { source: sourceName, dataset: source.dataset, accepted, rejected, duplicates };
+  ctx.log({ type: 'collection', source: sourceName, accepted, rejected: rejectedCount, duplicates: duplicateCount });
+  return {
+    source: sourceName,
+    dataset: source.dataset,
+    accepted,
+    rejected,
+    rejected_count: rejectedCount,
+    duplicates,
+    duplicate_count: duplicateCount,
+  };
 }
 
 async function screen(

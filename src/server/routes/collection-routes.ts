@@ -10,6 +10,9 @@ import { requirePrincipal } from '../app.js';
 import type { App, AppEnv, RouteDeps } from '../app.js';
 import { parseJsonBody } from '../json-body.js';
 
+/** Events one request may carry, as the conversions API allows. */
+export const MAX_EVENTS_PER_REQUEST = 1000;
+
 export function registerCollectionRoutes(app: App, deps: RouteDeps): void {
   const events = {
     method: 'post', path: '/v1/events', auth: 'source', body: 'application/json',
@@ -19,6 +22,9 @@ export function registerCollectionRoutes(app: App, deps: RouteDeps): void {
     const source = requirePrincipal(c.get('principal'), 'source');
     const body = parseJsonBody(await c.req.text(), c.req.header('content-type'));
     const items = itemsFromBatch(body, 'body');
+    if (items.length > MAX_EVENTS_PER_REQUEST) {
+      throw new PurposeGuardError('invalid_request', `a request carries at most ${MAX_EVENTS_PER_REQUEST} events, not ${items.length}; split the batch`);
+    }
     const summary = await ingest(deps.pg.ctx, source.name, items, wholeRequest(c, source.name));
     return c.json(summary, 200);
   });
