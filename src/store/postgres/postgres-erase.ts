@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { EraseRequest } from '../store.js';
 import { rowsOf } from './postgres-query.js';
-import type { Row } from './postgres-rows.js';
+import type { Row } from '../stored-rows.js';
 
 /** Rows removed per dataset: found directly, and found through lineage. */
 export interface Removed {

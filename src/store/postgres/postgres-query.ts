@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { PurposeGuardError } from '../../errors.js';
-import type { Row } from './postgres-rows.js';
+import type { Row } from '../stored-rows.js';
 
 /**
  * The advisory lock key that serializes writers: every transaction that

@@ -51,8 +51,8 @@ import {
   toOutbox,
   toStoredLabel,
   toStoredRecord,
-} from './postgres-rows.js';
-import type { Row } from './postgres-rows.js';
+} from '../stored-rows.js';
+import type { Row } from '../stored-rows.js';
 import { postgresTarget } from './postgres-target.js';
 import { insertFlow, writeConsent, writeRecord } from './postgres-writes.js';
 

@@ -33,6 +33,7 @@ import type {
   WriteBatch,
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { toAudit, toConsent, toFlow, toOutbox, toStoredLabel } from '../stored-rows.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 
 type Row = Record<string, unknown>;
@@ -531,19 +532,6 @@ function sqliteDialect(): SqlDialect & { values: Record<string, unknown> } {
   return dialect;
 }
 
-function toStoredLabel(row: Row): StoredLabel {
-  return {
-    id: Number(row['id']),
-    label: {
-      purposes: JSON.parse(String(row['purposes'])) as string[],
-      categories: JSON.parse(String(row['categories'])) as string[],
-      source: String(row['source']),
-      jurisdiction: String(row['jurisdiction']),
-      flags: JSON.parse(String(row['flags'])) as string[],
-    },
-  };
-}
-
 /** A record from a raw row in the order of RECORD_COLUMNS. */
 function toStoredRecord(row: readonly unknown[]): StoredRecord {
   const [id, dataset, owner, labelId, subject, multi, subjects, collectedAt, expiresAt, data] = row;
@@ -558,62 +546,6 @@ function toStoredRecord(row: readonly unknown[]): StoredRecord {
     collectedAt: Number(collectedAt),
     expiresAt: expiresAt === null ? null : Number(expiresAt),
     json: String(data),
-  };
-}
-
-function toConsent(row: Row): ConsentState {
-  return {
-    owner: String(row['owner']),
-    subject: String(row['subject']),
-    purpose: String(row['purpose']),
-    status: String(row['status']) as ConsentState['status'],
-    at: Number(row['at']),
-    source: String(row['source']),
-    evidence: row['evidence'] === null ? null : String(row['evidence']),
-  };
-}
-
-function toFlow(row: Row): StoredFlow {
-  return {
-    id: Number(row['id']),
-    owner: String(row['owner']),
-    processor: String(row['processor']),
-    purpose: String(row['purpose']),
-    inputs: JSON.parse(String(row['inputs'])) as string[],
-    output: String(row['output']),
-    outcome: String(row['outcome']) as StoredFlow['outcome'],
-    outputPurposes: JSON.parse(String(row['output_purposes'])) as string[],
-    reclassification: row['reclassification'] === null ? null : String(row['reclassification']),
-    rows: Number(row['rows']),
-    at: Number(row['at']),
-  };
-}
-
-function toOutbox(row: Row): OutboxItem {
-  return {
-    id: Number(row['id']),
-    destination: String(row['destination']),
-    owner: String(row['owner']),
-    subject: String(row['subject']),
-    createdAt: Number(row['created_at']),
-    attempts: Number(row['attempts']),
-    lastError: row['last_error'] === null ? null : String(row['last_error']),
-    lastAttemptAt: row['last_attempt_at'] === null ? null : Number(row['last_attempt_at']),
-    deliveredAt: row['delivered_at'] === null ? null : Number(row['delivered_at']),
-  };
-}
-
-function toAudit(row: Row): AuditEntry {
-  return {
-    seq: Number(row['seq']),
-    at: Number(row['at']),
-    kind: String(row['kind']) as AuditEntry['kind'],
-    actor: String(row['actor']),
-    owner: row['owner'] === null ? null : String(row['owner']),
-    data: JSON.parse(String(row['data'])) as Record<string, unknown>,
-    dataJson: String(row['data']),
-    prevHash: String(row['prev_hash']),
-    hash: String(row['hash']),
   };
 }
 

@@ -7,9 +7,13 @@ import type {
   StoredFlow,
   StoredLabel,
   StoredRecord,
-} from '../store.js';
+} from './store.js';
 
-/** A result row as the driver returns it; BIGINT columns arrive as text. */
+/**
+ * Rows as both stores' drivers return them, turned into the contract's
+ * types. PostgreSQL's BIGINT columns arrive as text, SQLite's as numbers;
+ * both go through Number().
+ */
 export type Row = Record<string, unknown>;
 
 export const RECORD_COLUMNS =
