@@ -1,4 +1,4 @@
-import type { ReadRow } from '../../decision/read.js';
+import { readRowJson } from '../../decision/read-row-json.js';
 import { PurposeGuardError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { stringOption } from '../command.js';
@@ -30,7 +30,7 @@ export const readCommand: Command = {
         where: parseWhere(ctx.options['where']),
       });
       for await (const rows of batches) {
-        ctx.io.stdout(rows.map(rowLine).join(''));
+        ctx.io.stdout(rows.map((row) => `${readRowJson(row)}\n`).join(''));
         await ctx.io.drain();
       }
       return 0;
@@ -39,18 +39,6 @@ export const readCommand: Command = {
     }
   },
 };
-
-const labelJson = new WeakMap<object, string>();
-
-/** One JSON line for a row; the row's data is already JSON text. */
-export function rowLine(row: ReadRow): string {
-  let label = labelJson.get(row.label);
-  if (label === undefined) {
-    label = JSON.stringify(row.label);
-    labelJson.set(row.label, label);
-  }
-  return `{"id":${row.id},"dataset":${JSON.stringify(row.dataset)},"data":${row.json},"label":${label},"subjects":${JSON.stringify(row.subjects)}}\n`;
-}
 
 function parseLimit(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

@@ -1,4 +1,4 @@
-import type { ReadRow } from '../../decision/read.js';
+import { readRowJson } from '../../decision/read-row-json.js';
 import { PurposeGuardError } from '../../errors.js';
 import { requirePrincipal } from '../app.js';
 import type { App, RouteDeps } from '../app.js';
@@ -27,7 +27,7 @@ export function registerReadRoutes(app: App, deps: RouteDeps): void {
     const lines: string[] = [];
     let last: number | null = null;
     for await (const rows of batches) {
-      for (const row of rows) lines.push(rowJson(row));
+      for (const row of rows) lines.push(readRowJson(row));
       last = rows[rows.length - 1]?.id ?? last;
     }
     const next = lines.length === query.limit && last !== null ? String(last) : null;
@@ -85,8 +85,4 @@ function parseWhere(value: unknown): Record<string, string | number | boolean> {
     out[key] = v;
   }
   return out;
-}
-
-function rowJson(row: ReadRow): string {
-  return `{"id":${row.id},"dataset":${JSON.stringify(row.dataset)},"data":${row.json},"label":${JSON.stringify(row.label)},"subjects":${JSON.stringify(row.subjects)}}`;
 }
