@@ -6,18 +6,9 @@ import { itemsFromBatch } from '../src/collection/input-files.js';
 import { hashField } from '../src/collection/normalize.js';
 import { createSensitiveScanner } from '../src/collection/sensitive-scan.js';
 import { allRows, example, openEngine } from './support.js';
+import { event } from './event-fixture.js';
 
 const scanner = createSensitiveScanner();
-
-function event(fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    event_name: 'Purchase',
-    event_time: 1764806400,
-    action_source: 'website',
-    user_data: { em: ['someone@example.com'] },
-    ...fields,
-  };
-}
 
 interface Refusal {
   readonly name: string;

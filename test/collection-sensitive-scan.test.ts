@@ -5,18 +5,9 @@ import {
   MAX_CUSTOM_DATA_DEPTH,
   createSensitiveScanner,
 } from '../src/collection/sensitive-scan.js';
+import { event } from './event-fixture.js';
 
 const scanner = createSensitiveScanner();
-
-function event(fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    event_name: 'Purchase',
-    event_time: 1764806400,
-    action_source: 'website',
-    user_data: { em: ['someone@example.com'] },
-    ...fields,
-  };
-}
 
 interface Finding {
   readonly name: string;
