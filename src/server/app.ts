@@ -138,14 +138,4 @@ function registerRoutes(app: App, deps: RouteDeps): void {
   registerDashboardRoutes(app, deps);
 }
 
-/** The principal of the request, or a 401/403. */
-export function requirePrincipal<K extends Principal['kind']>(
-  principal: Principal | null,
-  kind: K,
-): Extract<Principal, { kind: K }> {
-  if (principal === null) throw new PurposeGuardError('unauthenticated', 'a valid bearer token is required');
-  if (principal.kind !== kind) {
-    throw new PurposeGuardError('forbidden', `this route needs a ${kind} token, not a ${principal.kind} token`);
-  }
-  return principal as Extract<Principal, { kind: K }>;
-}
+export { requirePrincipal } from './auth.js';

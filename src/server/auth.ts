@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { PurposeGuardError } from '../errors.js';
 import type { CompiledPolicy } from '../policy/policy-types.js';
 
 export type Principal =
@@ -46,4 +47,16 @@ export class Authenticator {
 
 function credential(hex: string, principal: Principal): Credential {
   return { digest: Buffer.from(hex, 'hex'), principal };
+}
+
+/** The principal of the request, or a 401/403. */
+export function requirePrincipal<K extends Principal['kind']>(
+  principal: Principal | null,
+  kind: K,
+): Extract<Principal, { kind: K }> {
+  if (principal === null) throw new PurposeGuardError('unauthenticated', 'a valid bearer token is required');
+  if (principal.kind !== kind) {
+    throw new PurposeGuardError('forbidden', `this route needs a ${kind} token, not a ${principal.kind} token`);
+  }
+  return principal as Extract<Principal, { kind: K }>;
 }

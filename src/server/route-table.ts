@@ -1,5 +1,8 @@
 import type { Context } from 'hono';
+import { PurposeGuardError } from '../errors.js';
 import type { App, AppEnv } from './app-env.js';
+import { requirePrincipal } from './auth.js';
+import type { Principal } from './auth.js';
 
 /** Who may call a route; `any` is any valid bearer token. */
 export type RouteAuth = 'none' | 'any' | 'processor' | 'source' | 'admin';
@@ -19,6 +22,19 @@ export interface RouteSpec {
   readonly produces?: string;
 }
 
+/**
+ * The check a route's `auth` declares, made before its handler runs, so a
+ * route cannot be declared for a token kind and answer without one.
+ */
+function requireAuth(auth: RouteAuth, principal: Principal | null): void {
+  if (auth === 'none') return;
+  if (auth === 'any') {
+    if (principal === null) throw new PurposeGuardError('unauthenticated', 'a valid bearer token is required');
+    return;
+  }
+  requirePrincipal(principal, auth);
+}
+
 export type Handler = (c: Context<AppEnv>) => Response | Promise<Response>;
 
 /**
@@ -32,6 +48,7 @@ export class RouteTable {
     this.#routes.push(spec);
     app.on(spec.method.toUpperCase(), spec.path, (c) => {
       c.set('route', spec.path);
+      requireAuth(spec.auth, c.get('principal'));
       return handler(c);
     });
   }
